@@ -1,0 +1,2 @@
+//! The Quota relay.
+fn main() {}

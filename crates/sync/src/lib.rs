@@ -1,0 +1,1 @@
+//! The automerge-repo network protocol without IO.

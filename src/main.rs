@@ -1,0 +1,2 @@
+//! The Quota app.
+fn main() {}
