@@ -22,6 +22,10 @@ pub mod market;
 pub mod org;
 pub mod product;
 pub mod review;
+
+pub mod commands;
+pub mod generate;
+pub mod reports;
 pub mod service;
 pub mod settings;
 

@@ -1,0 +1,1 @@
+//! Commands: people (being written).

@@ -1,0 +1,1 @@
+//! Commands: selling (being written).

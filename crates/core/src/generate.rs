@@ -1,0 +1,1 @@
+//! Generated workspaces: the sample workspace and the large one for benchmarks (being written).

@@ -1,0 +1,1 @@
+//! Report: commission (being written).

@@ -1,0 +1,1 @@
+//! Report: costs (being written).

@@ -1,0 +1,1 @@
+//! Report: forecast (being written).

@@ -1,0 +1,1 @@
+//! Report: growth (being written).

@@ -1,0 +1,1 @@
+//! Report: plan_actual (being written).

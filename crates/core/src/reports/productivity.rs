@@ -1,0 +1,1 @@
+//! Report: productivity (being written).

@@ -1,0 +1,1 @@
+//! Report: scorecard (being written).

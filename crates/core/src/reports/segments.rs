@@ -1,0 +1,1 @@
+//! Report: segments (being written).

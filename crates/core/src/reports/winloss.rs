@@ -1,0 +1,1 @@
+//! Report: winloss (being written).

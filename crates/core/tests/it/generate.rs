@@ -1,0 +1,1 @@
+//! Tests: generate (being written).

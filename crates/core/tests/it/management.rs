@@ -1,0 +1,1 @@
+//! Tests: management (being written).

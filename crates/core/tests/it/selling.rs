@@ -1,0 +1,1 @@
+//! Tests: selling (being written).
