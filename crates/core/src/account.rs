@@ -4,7 +4,7 @@ use crate::channel::PartnerId;
 use crate::collection::Tables;
 use crate::error::Invalid;
 use crate::field::LongText;
-use crate::market::SegmentId;
+use crate::market::{NicheId, SegmentId};
 use crate::org::{PersonId, TerritoryId};
 use crate::record::Validate;
 use crate::validate::{check_ref, looks_like_email, require_text};
@@ -29,6 +29,8 @@ record! {
         status: AccountStatus,
         industry: String,
         segment: Option<SegmentId>,
+        /// The market niche the account belongs to, for niche performance.
+        niche: Option<NicheId>,
         territory: Option<TerritoryId>,
         /// The salesperson responsible for the account.
         owner: Option<PersonId>,
@@ -55,6 +57,7 @@ impl Validate for Account {
             "Enter an email address such as sales@example.com",
         );
         check_ref(&mut inv, "segment", self.segment, &data.segments, "segment");
+        check_ref(&mut inv, "niche", self.niche, &data.niches, "niche");
         check_ref(&mut inv, "territory", self.territory, &data.territories, "territory");
         check_ref(&mut inv, "owner", self.owner, &data.people, "person");
         check_ref(&mut inv, "partner", self.partner, &data.partners, "partner");
