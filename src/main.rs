@@ -1,2 +1,5 @@
-//! The Quota app.
-fn main() {}
+//! The browser entry point: mounts the app.
+
+fn main() {
+    quota::start();
+}

@@ -159,7 +159,9 @@ macro_rules! define_id {
 }
 
 /// What every typed id offers generic code.
-pub trait TypedId: Copy + Ord + std::hash::Hash + fmt::Display + fmt::Debug + FromStr<Err = BadId> + Default {
+pub trait TypedId:
+    Copy + Ord + std::hash::Hash + fmt::Display + fmt::Debug + FromStr<Err = BadId> + Default + Send + Sync + 'static
+{
     fn from_raw(raw: RawId) -> Self;
     fn raw(self) -> RawId;
 }

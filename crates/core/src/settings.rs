@@ -130,6 +130,29 @@ impl Pipeline {
     }
 }
 
+impl Pipeline {
+    /// The standard pipeline for a new workspace: four open stages, won and lost.
+    pub fn standard(id: PipelineId, stage_ids: [StageId; 6]) -> Pipeline {
+        let specs = [
+            ("Lead in", 10, StageKind::Open),
+            ("Qualified", 25, StageKind::Open),
+            ("Proposal", 50, StageKind::Open),
+            ("Negotiation", 75, StageKind::Open),
+            ("Won", 100, StageKind::Won),
+            ("Lost", 0, StageKind::Lost),
+        ];
+        let stages = stage_ids
+            .iter()
+            .zip(specs)
+            .enumerate()
+            .map(|(i, (id, (name, probability, kind)))| {
+                (*id, Stage { name: name.to_string(), order: (i as i64 + 1) * 10, probability, kind })
+            })
+            .collect();
+        Pipeline { id, name: "Sales".to_string(), stages, is_default: true }
+    }
+}
+
 impl Validate for Pipeline {
     fn validate(&self, _: &Tables) -> Result<(), Invalid> {
         let mut inv = Invalid::new();

@@ -330,6 +330,14 @@ impl Workspace {
         report
     }
 
+    /// Re-reads every record of a loaded document into the tables.
+    pub fn reread(&mut self, name: DocName) {
+        if let Some(shard) = self.shards.get(&name) {
+            let problems = self.data.reload(name, &shard.doc, None);
+            self.unreadable.insert(name, problems);
+        }
+    }
+
     /// The start-up cache of one document's records: loading it is far faster than loading the
     /// document, so the app shows data at once and loads documents in the background.
     pub fn projection(&self, name: DocName) -> Vec<u8> {

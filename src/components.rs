@@ -1,0 +1,7 @@
+//! Components that several pages share.
+
+pub mod form;
+pub mod history;
+pub mod notices;
+pub mod status;
+pub mod table;
