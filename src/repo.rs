@@ -127,6 +127,11 @@ impl Repo {
         for unreadable in &report.unreadable {
             self.problems.push(unreadable.to_string());
         }
+        if report.waiting > 0 {
+            self.problems.push(format!(
+                "later changes to {name} build on the damaged data; they will appear once a teammate's copy syncs"
+            ));
+        }
         if refresh || !report.skipped.is_empty() {
             self.stale_cache.insert(name);
         }

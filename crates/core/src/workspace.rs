@@ -210,6 +210,10 @@ impl fmt::Display for SkippedChunk {
 pub struct LoadReport {
     pub skipped: Vec<SkippedChunk>,
     pub unreadable: Vec<ReadProblem>,
+    /// Changes that arrived but build on a change that is missing (for example one in a damaged
+    /// chunk). Automerge holds them and applies them as soon as the missing change arrives by
+    /// sync; until then they are not shown.
+    pub waiting: usize,
 }
 
 struct Shard {
@@ -320,6 +324,7 @@ impl Workspace {
             }
         };
         doc.set_actor(self.actor.clone());
+        report.waiting = if report.skipped.is_empty() { 0 } else { doc.get_missing_deps(&[]).len() };
         let saved = doc.get_heads();
         if refresh_tables {
             let problems = self.data.reload(name, &doc, None);
