@@ -17,6 +17,7 @@ pub fn App() -> impl IntoView {
     let ctx = Ctx::new(Route::parse(&crate::browser::hash()));
     provide_context(ctx);
     listen_for_route_changes(ctx);
+    listen_for_updates(ctx);
     spawn_local(crate::boot::start(ctx));
 
     view! {
@@ -45,6 +46,25 @@ fn listen_for_route_changes(ctx: Ctx) {
     });
     // The listener lives as long as the page; leaking the closure is how that is expressed.
     window.add_event_listener_with_callback("hashchange", handler.as_ref().unchecked_ref()).ok();
+    handler.forget();
+}
+
+/// The service worker announces a newly deployed version; offer to switch to it.
+fn listen_for_updates(ctx: Ctx) {
+    let Some(window) = web_sys::window() else { return };
+    let handler = Closure::<dyn FnMut()>::new(move || {
+        let reload: Box<dyn FnOnce()> = Box::new(|| {
+            if let Some(w) = web_sys::window() {
+                w.location().reload().ok();
+            }
+        });
+        ctx.notify_with_action(
+            crate::state::NoticeKind::Info,
+            "A new version of Quota is ready.",
+            Some(("Reload", reload)),
+        );
+    });
+    window.add_event_listener_with_callback("quota-update", handler.as_ref().unchecked_ref()).ok();
     handler.forget();
 }
 

@@ -42,7 +42,8 @@ pub struct Notice {
     pub id: u64,
     pub text: String,
     pub kind: NoticeKind,
-    pub undo: Option<StoredValue<Option<Box<dyn FnOnce()>>, LocalStorage>>,
+    /// A button on the notice: its label and what it does (once).
+    pub action: Option<(&'static str, StoredValue<Option<Box<dyn FnOnce()>>, LocalStorage>)>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -330,10 +331,19 @@ impl Ctx {
     }
 
     pub fn notify_with_undo(&self, kind: NoticeKind, text: impl Into<String>, undo: Option<Box<dyn FnOnce()>>) -> u64 {
+        self.notify_with_action(kind, text, undo.map(|u| ("Undo", u)))
+    }
+
+    pub fn notify_with_action(
+        &self,
+        kind: NoticeKind,
+        text: impl Into<String>,
+        action: Option<(&'static str, Box<dyn FnOnce()>)>,
+    ) -> u64 {
         let id = self.next_notice.get_value() + 1;
         self.next_notice.set_value(id);
-        let undo = undo.map(|u| StoredValue::new_local(Some(u)));
-        self.notices.update(|n| n.push(Notice { id, text: text.into(), kind, undo }));
+        let action = action.map(|(label, f)| (label, StoredValue::new_local(Some(f))));
+        self.notices.update(|n| n.push(Notice { id, text: text.into(), kind, action }));
         if kind == NoticeKind::Info {
             let ctx = *self;
             crate::browser::set_timeout(8_000, move || ctx.dismiss(id));

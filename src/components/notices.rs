@@ -12,18 +12,18 @@ pub fn Notices() -> impl IntoView {
             <For each=move || ctx.notices.get() key=|n| n.id let:notice>
                 {
                     let id = notice.id;
-                    let undo = notice.undo;
+                    let action = notice.action;
                     let role = if notice.kind == NoticeKind::Error { "alert" } else { "status" };
                     view! {
                         <div class="notice" class:error=notice.kind == NoticeKind::Error role=role>
                             <span>{notice.text.clone()}</span>
-                            {undo.map(|undo| view! {
-                                <button class="link" data-testid="undo" on:click=move |_| {
-                                    if let Some(action) = undo.try_update_value(|u| u.take()).flatten() {
-                                        action();
+                            {action.map(|(label, run)| view! {
+                                <button class="link" data-testid=format!("notice-{}", label.to_lowercase()) on:click=move |_| {
+                                    if let Some(run) = run.try_update_value(|u| u.take()).flatten() {
+                                        run();
                                     }
                                     ctx.dismiss(id);
-                                }>"Undo"</button>
+                                }>{label}</button>
                             })}
                             <button class="icon" aria-label="Dismiss" on:click=move |_| ctx.dismiss(id)>"×"</button>
                         </div>
