@@ -1,5 +1,6 @@
 //! Components that several pages share.
 
+pub mod conflicts;
 pub mod form;
 pub mod history;
 pub mod notices;

@@ -7,28 +7,42 @@ fn sorted(mut options: Vec<(String, String)>) -> Vec<(String, String)> {
     options
 }
 
-pub fn people(d: &Tables) -> Vec<(String, String)> {
-    sorted(
-        d.people.iter().filter(|p| p.active || p.hired.is_none()).map(|p| (p.id.to_string(), p.name.clone())).collect(),
-    )
+macro_rules! options {
+    ($($name:ident: $table:ident => |$r:ident| $label:expr;)*) => {$(
+        pub fn $name(d: &Tables) -> Vec<(String, String)> {
+            sorted(d.$table.iter().map(|$r| ($r.id.to_string(), $label)).collect())
+        }
+    )*};
 }
 
-pub fn segments(d: &Tables) -> Vec<(String, String)> {
-    sorted(d.segments.iter().map(|s| (s.id.to_string(), s.name.clone())).collect())
+options! {
+    people: people => |p| if p.active { p.name.clone() } else { format!("{} (inactive)", p.name) };
+    segments: segments => |s| s.name.clone();
+    niches: niches => |n| n.name.clone();
+    territories: territories => |t| t.name.clone();
+    partners: partners => |p| p.name.clone();
+    accounts: accounts => |a| a.name.clone();
+    contacts: contacts => |c| c.name.clone();
+    channels: channels => |c| c.name.clone();
+    products: products => |p| if p.sku.is_empty() { p.name.clone() } else { format!("{} ({})", p.name, p.sku) };
+    categories: product_categories => |c| c.name.clone();
+    units: org_units => |u| u.name.clone();
+    pipelines: pipelines => |p| p.name.clone();
+    invoices: invoices => |i| i.number.clone();
+    deals: deals => |d| d.name.clone();
+    leads: leads => |l| if l.company.is_empty() { l.name.clone() } else { format!("{} ({})", l.name, l.company) };
+    members: members => |m| m.name.clone();
 }
 
-pub fn niches(d: &Tables) -> Vec<(String, String)> {
-    sorted(d.niches.iter().map(|n| (n.id.to_string(), n.name.clone())).collect())
-}
-
-pub fn territories(d: &Tables) -> Vec<(String, String)> {
-    sorted(d.territories.iter().map(|t| (t.id.to_string(), t.name.clone())).collect())
-}
-
-pub fn partners(d: &Tables) -> Vec<(String, String)> {
-    sorted(d.partners.iter().map(|p| (p.id.to_string(), p.name.clone())).collect())
-}
-
-pub fn accounts(d: &Tables) -> Vec<(String, String)> {
-    sorted(d.accounts.iter().map(|a| (a.id.to_string(), a.name.clone())).collect())
+/// Every stage of every pipeline, labelled with its pipeline when there are several.
+pub fn stages(d: &Tables) -> Vec<(String, String)> {
+    let several = d.pipelines.len() > 1;
+    d.pipelines
+        .iter()
+        .flat_map(|p| {
+            p.ordered_stages().into_iter().map(move |(id, s)| {
+                (id.to_string(), if several { format!("{} · {}", p.name, s.name) } else { s.name.clone() })
+            })
+        })
+        .collect()
 }

@@ -5,13 +5,19 @@ use leptos::prelude::*;
 use crate::route::{Area, Route};
 
 pub mod accounts;
+pub mod channels;
 pub mod dashboard;
+pub mod market;
+pub mod participants;
 pub mod welcome;
 
 pub fn page(route: Route) -> AnyView {
     match route.area {
         Area::Dashboard => view! { <dashboard::Dashboard/> }.into_any(),
         Area::Accounts => accounts::page(route),
+        Area::Contacts => accounts::contacts_page(route),
+        Area::Market => market::page(route),
+        Area::Channels => channels::page(route),
         other => view! {
             <section class="page">
                 <h1>{other.label()}</h1>
@@ -31,4 +37,36 @@ pub fn PageHeader(title: String, #[prop(optional)] children: Option<Children>) -
             <div class="actions">{children.map(|c| c())}</div>
         </header>
     }
+}
+
+/// One tab of an area: its path segment, label and page.
+pub struct Tab {
+    pub slug: &'static str,
+    pub label: &'static str,
+    pub page: fn(&Route, &[String]) -> AnyView,
+}
+
+/// An area made of several tabs (`#/market/niches/...`); the first tab is the default.
+pub fn tabbed(route: &Route, tabs: &[Tab]) -> AnyView {
+    let (current, rest) = match route.rest.split_first() {
+        Some((slug, rest)) if tabs.iter().any(|t| t.slug == slug) => (slug.as_str(), rest),
+        _ => (tabs[0].slug, &route.rest[..0]),
+    };
+    let area = route.area;
+    let links = tabs
+        .iter()
+        .map(|t| {
+            let selected = t.slug == current;
+            view! {
+                <a href=Route::to(area, &[t.slug]).href() class="tab" class:selected=selected
+                    aria-current=selected.then_some("page") data-testid=format!("tab-{}", t.slug)>{t.label}</a>
+            }
+        })
+        .collect_view();
+    let tab = tabs.iter().find(|t| t.slug == current).expect("current tab exists");
+    view! {
+        <nav class="tabs" aria-label=format!("{} sections", area.label())>{links}</nav>
+        {(tab.page)(route, rest)}
+    }
+    .into_any()
 }

@@ -279,6 +279,80 @@ impl<R: 'static> FieldSpec<R> {
         )
     }
 
+    /// One of a string enum's values, or none.
+    pub fn optional_choice<E>(
+        name: &'static str,
+        label: &'static str,
+        all: &'static [E],
+        get: fn(&R) -> Option<E>,
+        set: fn(&mut R, Option<E>),
+    ) -> Self
+    where
+        E: Copy + PartialEq + ChoiceLabel + 'static,
+    {
+        let mut options = vec![(String::new(), "Any".to_string())];
+        options.extend(all.iter().map(|e| (e.stored().to_string(), e.shown().to_string())));
+        Self::new(
+            name,
+            label,
+            Input::Choice(options),
+            move |r| get(r).map(|e| e.stored().to_string()).unwrap_or_default(),
+            move |r, v, _| {
+                let value = if v.is_empty() {
+                    None
+                } else {
+                    Some(
+                        all.iter()
+                            .copied()
+                            .find(|e| e.stored() == v)
+                            .ok_or_else(|| "Pick one of the choices".to_string())?,
+                    )
+                };
+                set(r, value);
+                Ok(())
+            },
+        )
+    }
+
+    /// A percentage stored in basis points (12.5% is 1250).
+    pub fn basis_points(name: &'static str, label: &'static str, get: fn(&R) -> i64, set: fn(&mut R, i64)) -> Self {
+        Self::new(
+            name,
+            label,
+            Input::Number,
+            move |r| {
+                let bp = get(r);
+                if bp == 0 { String::new() } else { crate::format::percent_bp(bp).trim_end_matches('%').to_string() }
+            },
+            move |r, v, _| {
+                set(r, crate::format::parse_percent_bp(v)?);
+                Ok(())
+            },
+        )
+    }
+
+    /// A reporting period: `2026`, `2026-Q2` or `2026-05`.
+    pub fn period(
+        name: &'static str,
+        label: &'static str,
+        get: fn(&R) -> quota_core::Period,
+        set: fn(&mut R, quota_core::Period),
+    ) -> Self {
+        Self::new(
+            name,
+            label,
+            Input::Text,
+            move |r| get(r).to_string(),
+            move |r, v, _| {
+                let period = v
+                    .parse::<quota_core::Period>()
+                    .map_err(|_| "Enter a period such as 2026, 2026-Q2 or 2026-05".to_string())?;
+                set(r, period);
+                Ok(())
+            },
+        )
+    }
+
     /// An optional reference to another record, picked from the tables.
     pub fn reference<I>(
         name: &'static str,
@@ -685,7 +759,7 @@ fn Field(
                 _ => "text",
             };
             let mode = match other {
-                Input::Number => "numeric",
+                Input::Number => "decimal",
                 Input::Money => "decimal",
                 _ => "text",
             };

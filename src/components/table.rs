@@ -48,7 +48,8 @@ pub fn DataTable(
     /// What the table lists, for screen readers ("Accounts").
     label: &'static str,
     /// Shown when there are no rows.
-    empty: &'static str,
+    #[prop(into)]
+    empty: String,
 ) -> impl IntoView {
     let scroller = NodeRef::<html::Div>::new();
     let scroll_top = RwSignal::new(0.0f64);
@@ -147,7 +148,7 @@ pub fn DataTable(
             <div class="tbody" role="rowgroup" node_ref=scroller on:scroll=on_scroll tabindex="0"
                 on:keydown=on_key aria-activedescendant=active_id data-testid="table-body">
                 <Show when=move || rows.with(|r| r.is_empty())>
-                    <p class="empty">{empty}</p>
+                    <p class="empty">{empty.clone()}</p>
                 </Show>
                 <div style:height=move || format!("{}px", window().2 as f64 * ROW_HEIGHT) style:position="relative">
                     {move || {

@@ -569,6 +569,57 @@ impl Workspace {
         out
     }
 
+    /// Settles a field that holds concurrent values by writing the chosen one (an index into
+    /// [`Conflict::values`]) over all of them.
+    pub fn resolve<R: Record>(&mut self, id: R::Id, field: &str, choice: usize, stamp: Stamp) -> Result<()>
+    where
+        Tables: HasTable<R>,
+    {
+        let name = Self::doc_of::<R>(id);
+        let key = id.to_string();
+        let field_name = R::FIELDS
+            .iter()
+            .find(|f| **f == field)
+            .ok_or_else(|| Error::Rejected(format!("{} has no field {field}", R::COLLECTION.name())))?;
+        let msg = message(Op::Update, R::COLLECTION, &key, stamp.by, &[field_name]);
+        let shard = self.shard_mut(name)?;
+        let Some((Value::Object(ObjType::Map), obj)) = shard.doc.get(ROOT, key.as_str())? else {
+            return Err(Error::NotFound { collection: R::COLLECTION.name(), id: key });
+        };
+        let mut values = shard.doc.get_all(&obj, *field_name)?;
+        values.reverse();
+        let (value, value_id) = values
+            .get(choice)
+            .cloned()
+            .ok_or_else(|| Error::Rejected(format!("there is no value {choice} to choose for {field}")))?;
+        let text = match &value {
+            Value::Object(ObjType::Text) => Some(shard.doc.text(&value_id)?),
+            _ => None,
+        };
+        let value = match value {
+            Value::Scalar(s) => Some(s.into_owned()),
+            Value::Object(_) => None,
+        };
+        drop(values);
+        shard
+            .doc
+            .transact_with(
+                |_| CommitOptions::default().with_message(msg).with_time(stamp.at.0),
+                |tx| match (value, text) {
+                    (Some(scalar), _) => tx.put(&obj, *field_name, scalar),
+                    (None, Some(text)) => {
+                        let new = tx.put_object(&obj, *field_name, ObjType::Text)?;
+                        tx.splice_text(&new, 0, 0, &text)
+                    }
+                    (None, None) => Err(automerge::AutomergeError::InvalidOp(ObjType::Map)),
+                },
+            )
+            .map_err(|f| f.error)?;
+        let problems = self.data.reload(name, &self.shards[&name].doc, Some(&[key]));
+        self.unreadable.entry(name).or_default().extend(problems);
+        Ok(())
+    }
+
     /// A copy of the workspace as it stood at `at`: every loaded document forked at the last
     /// change made no later than `at`, and its tables re-read. For history views and reports.
     pub fn as_of(&self, at: Timestamp) -> Result<Workspace> {

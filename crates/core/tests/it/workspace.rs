@@ -124,10 +124,18 @@ fn concurrent_edits_of_one_field_pick_one_value_and_show_the_other() {
     values.sort();
     assert_eq!(values, vec!["Berlin".to_string(), "Paris".to_string()]);
 
-    // Picking a value resolves the conflict everywhere it syncs.
+    // Picking the value that was not shown settles the field, and the choice syncs.
+    let other = conflicts[0].values.iter().position(|v| *v != winner).unwrap();
+    let chosen = conflicts[0].values[other].clone();
     let s = a.stamp();
-    a.ws.modify::<Account>(id, s, |r| r.city = "Berlin".into()).unwrap();
-    assert!(a.ws.conflicts::<Account>(id).is_empty() || a.ws.data.accounts.get(id).unwrap().city == "Berlin");
+    a.ws.resolve::<Account>(id, "city", other, s).unwrap();
+    assert!(a.ws.conflicts::<Account>(id).is_empty());
+    assert_eq!(a.ws.data.accounts.get(id).unwrap().city, chosen);
+    merge_all(&mut b, &a);
+    assert_eq!(b.ws.data.accounts.get(id).unwrap().city, chosen);
+    assert!(b.ws.conflicts::<Account>(id).is_empty());
+    let s = a.stamp();
+    assert!(a.ws.resolve::<Account>(id, "city", 5, s).is_err());
 }
 
 #[test]
