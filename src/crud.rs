@@ -57,6 +57,8 @@ where
     fn related(_id: Self::Id) -> Option<AnyView> {
         None
     }
+    /// Keeps derived fields in step while the form is edited (a deal's status with its stage).
+    fn normalize(&mut self, _data: &Tables) {}
     /// Whether records may be deleted from the detail page.
     fn deletable() -> bool {
         true
@@ -364,7 +366,7 @@ where
         <section class="page form-page">
             <p class="breadcrumb"><a href=R::base().href()>{R::PLURAL}</a></p>
             <PageHeader title/>
-            <RecordForm initial fields=R::fields() validate_with={reads::<R>()} draft_key
+            <RecordForm initial fields=R::fields() validate_with={reads::<R>()} draft_key normalize=R::normalize
                 submit_label=if is_new { "Create" } else { "Save changes" } on_save on_cancel/>
         </section>
     }

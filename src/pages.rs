@@ -5,10 +5,15 @@ use leptos::prelude::*;
 use crate::route::{Area, Route};
 
 pub mod accounts;
+pub mod catalogue;
 pub mod channels;
 pub mod dashboard;
+pub mod deals;
 pub mod market;
+pub mod nested;
 pub mod participants;
+pub mod selling;
+pub mod team;
 pub mod welcome;
 
 pub fn page(route: Route) -> AnyView {
@@ -18,6 +23,16 @@ pub fn page(route: Route) -> AnyView {
         Area::Contacts => accounts::contacts_page(route),
         Area::Market => market::page(route),
         Area::Channels => channels::page(route),
+        Area::Leads => crud_page::<quota_core::lead::Lead>(route),
+        Area::Deals => deals::page(route),
+        Area::Activities => crud_page::<quota_core::activity::Activity>(route),
+        Area::Service => crud_page::<quota_core::service::ServiceCase>(route),
+        Area::Products => catalogue::page(route),
+        Area::Organisation => team::organisation(route),
+        Area::Targets => crud_page::<quota_core::management::Target>(route),
+        Area::Commissions => crud_page::<quota_core::management::CommissionPlan>(route),
+        Area::Recruiting => team::recruiting(route),
+        Area::Costs => team::costs(route),
         other => view! {
             <section class="page">
                 <h1>{other.label()}</h1>
@@ -26,6 +41,16 @@ pub fn page(route: Route) -> AnyView {
         }
         .into_any(),
     }
+}
+
+/// A single-collection area whose records live right under a base route (its first segments).
+fn crud_page<R: crate::crud::RecordUi>(route: Route) -> AnyView
+where
+    quota_core::Tables: quota_core::collection::HasTable<R>,
+{
+    let skip = R::base().rest.len();
+    let rest: Vec<String> = route.rest.iter().skip(skip).cloned().collect();
+    crate::crud::page::<R>(&route, &rest)
 }
 
 /// A page heading with optional actions on the right.

@@ -457,6 +457,9 @@ pub fn RecordForm<R: Record + Send + Sync>(
     submit_label: &'static str,
     on_save: SaveFn<R>,
     on_cancel: Callback<()>,
+    /// Keeps derived fields in step after each change.
+    #[prop(optional)]
+    normalize: Option<fn(&mut R, &Tables)>,
 ) -> impl IntoView {
     let ctx = ctx();
     let currency = ctx.settings().currency;
@@ -488,6 +491,9 @@ pub fn RecordForm<R: Record + Send + Sync>(
         let outcome = specs.with_value(|s| s.iter().find(|f| f.name == name).map(|f| (f.set)(&mut r, &text, currency)));
         match outcome {
             Some(Ok(())) => {
+                if let Some(normalize) = normalize {
+                    ctx.with_ws(|ws| normalize(&mut r, &ws.data));
+                }
                 record.set(r);
                 parse_errors.update(|m| {
                     m.remove(name);
