@@ -69,7 +69,16 @@ impl FromStr for DocumentId {
         if s.is_empty() || s.len() > 40 {
             return Err(BadDocumentId(format!("{} characters is not the length of an id", s.len())));
         }
-        let bytes = bs58::decode(s).with_check(None).into_vec().map_err(|e| BadDocumentId(format!("{s:?}: {e}")))?;
+        let bytes = bs58::decode(s).with_check(None).into_vec().map_err(|e| {
+            let reason = match e {
+                bs58::decode::Error::InvalidChecksum { .. } => "its checksum does not match".to_string(),
+                bs58::decode::Error::InvalidCharacter { character, .. } => {
+                    format!("{character:?} is not a base58 character")
+                }
+                other => other.to_string(),
+            };
+            BadDocumentId(format!("{s:?}: {reason}"))
+        })?;
         DocumentId::from_bytes(&bytes).map_err(|e| BadDocumentId(format!("{s:?}: {}", e.0)))
     }
 }

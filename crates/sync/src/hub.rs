@@ -7,8 +7,8 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
-use automerge::Automerge;
 use automerge::sync::{self, SyncDoc};
+use automerge::{Automerge, ChangeHash};
 
 use crate::document_id::DocumentId;
 use crate::documents::Documents;
@@ -190,6 +190,13 @@ impl Hub {
     /// The peer on a connection, once its handshake is done.
     pub fn peer(&self, connection: ConnectionId) -> Option<&PeerId> {
         self.connections.get(&connection)?.peer()
+    }
+
+    /// The heads the peer on `connection` last reported for a document, if it has said anything
+    /// about it. When they equal the document's own heads the peer has every change we have; the
+    /// app shows the difference as changes waiting to sync.
+    pub fn peer_heads(&self, connection: ConnectionId, document: &DocumentId) -> Option<&[ChangeHash]> {
+        self.connections.get(&connection)?.docs.get(document)?.state.their_heads.as_deref()
     }
 
     /// A connection we opened: sends `join`. `now` is in milliseconds and starts the handshake

@@ -2,5 +2,6 @@
 
 mod codec;
 mod convergence;
+mod document_id;
 mod hub;
 mod net;

@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, VecDeque};
 
 use automerge::transaction::Transactable;
-use automerge::{Automerge, ROOT, ReadDoc};
+use automerge::{ROOT, ReadDoc};
 use quota_sync::{ConnectionId, DocumentId, Effect, Hub, HubConfig, MemoryDocuments, PeerId};
 
 /// One peer: its hub, its documents, and every effect other than sending it has seen.
@@ -14,6 +14,9 @@ pub struct Node {
     /// Whether the node offers all its documents to a peer as soon as the peer connects, as the
     /// app does; a relay waits to be asked.
     pub shares_on_connect: bool,
+    /// Documents the node asks every new peer for, whether or not it has them yet, as a client
+    /// that knows its workspace's document ids does.
+    pub wants: Vec<DocumentId>,
 }
 
 /// One end of a link: frames waiting to be delivered to `node` on connection `id`.
@@ -59,6 +62,7 @@ impl Net {
             docs: MemoryDocuments::new(),
             events: Vec::new(),
             shares_on_connect,
+            wants: Vec::new(),
         });
         self.nodes.len() - 1
     }
@@ -83,10 +87,10 @@ impl Net {
         for effect in effects {
             match effect {
                 Effect::Send { connection, bytes } => {
-                    if let Some(other) = self.ends.get(&connection).map(|e| e.other) {
-                        if let Some(end) = self.ends.get_mut(&other) {
-                            end.inbox.push_back(bytes);
-                        }
+                    if let Some(other) = self.ends.get(&connection).map(|e| e.other)
+                        && let Some(end) = self.ends.get_mut(&other)
+                    {
+                        end.inbox.push_back(bytes);
                     }
                 }
                 Effect::Close { connection, reason } => {
@@ -96,7 +100,10 @@ impl Net {
                 Effect::PeerConnected { connection, peer, metadata } => {
                     self.nodes[node].events.push(Effect::PeerConnected { connection, peer, metadata });
                     if self.nodes[node].shares_on_connect {
-                        let ids: Vec<DocumentId> = self.nodes[node].docs.docs.keys().copied().collect();
+                        let mut ids: Vec<DocumentId> = self.nodes[node].docs.docs.keys().copied().collect();
+                        ids.extend(
+                            self.nodes[node].wants.iter().filter(|id| !ids.contains(id)).copied().collect::<Vec<_>>(),
+                        );
                         for id in ids {
                             let n = &mut self.nodes[node];
                             let effects = n.hub.request(&mut n.docs, &id);
@@ -180,6 +187,20 @@ impl Net {
         true
     }
 
+    /// The frame at `index` in the inbox of `connection`, if any.
+    pub fn peek(&self, connection: ConnectionId, index: usize) -> Option<&Vec<u8>> {
+        self.ends.get(&connection)?.inbox.get(index)
+    }
+
+    /// Swaps the two oldest frames waiting on `connection`.
+    pub fn swap_first_two(&mut self, connection: ConnectionId) {
+        if let Some(end) = self.ends.get_mut(&connection)
+            && end.inbox.len() >= 2
+        {
+            end.inbox.swap(0, 1);
+        }
+    }
+
     /// Delivers everything, round-robin over links, until no frame waits; returns the count.
     pub fn settle(&mut self) -> usize {
         let mut delivered = 0;
@@ -198,7 +219,7 @@ impl Net {
     /// Writes `key = value` into a node's document and tells its hub.
     pub fn edit(&mut self, node: usize, doc: DocumentId, key: &str, value: &str) {
         let n = &mut self.nodes[node];
-        let d = n.docs.docs.entry(doc).or_insert_with(Automerge::new);
+        let d = n.docs.docs.entry(doc).or_default();
         let mut tx = d.transaction();
         tx.put(ROOT, key, value).expect("put into the root map");
         tx.commit();
