@@ -12,6 +12,12 @@ use crate::peer::PeerId;
 /// The caller's documents, as the hub sees them. The app implements it over its workspace, the
 /// relay over its store; either may load documents on demand and drop idle ones between calls.
 ///
+/// Document ids are one namespace for the whole hub: [`Documents::get`] and
+/// [`Documents::update`] name a document by id alone. A relay serving several workspaces keeps a
+/// single document per id, records which workspace brought it ([`Documents::create_for`] says
+/// which connection did) and refuses the id to every other workspace in
+/// [`Documents::may_access`].
+///
 /// **Access is checked first.** The hub calls [`Documents::may_access`] before it reads, creates
 /// or mentions a document to a peer, and answers a refusal exactly as it answers a missing
 /// document, so a peer learns nothing about documents outside its reach.
@@ -32,6 +38,14 @@ pub trait Documents {
     /// to refuse (an id the caller does not recognise, a full store); the peer is then told the
     /// document is unavailable.
     fn create(&mut self, document: &DocumentId) -> bool;
+
+    /// Starts an empty document for data sent by the peer on `connection`, which
+    /// [`Documents::may_access`] has just allowed. The hub always calls this one; by default it
+    /// calls [`Documents::create`]. A store that files documents by who brought them (a relay
+    /// keeping each workspace apart) overrides it.
+    fn create_for(&mut self, _connection: ConnectionId, _peer: &PeerId, document: &DocumentId) -> bool {
+        self.create(document)
+    }
 }
 
 /// Documents held in memory, every one open to every connection unless a rule says otherwise.

@@ -429,7 +429,7 @@ impl Hub {
                 self.remember_wanted(connection, document);
                 return;
             }
-            if stored.is_none() && !docs.create(&document) {
+            if stored.is_none() && !docs.create_for(connection, &peer, &document) {
                 self.unavailable(connection, document, out);
                 return;
             }

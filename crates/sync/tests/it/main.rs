@@ -5,3 +5,4 @@ mod convergence;
 mod document_id;
 mod hub;
 mod net;
+mod workspaces;
