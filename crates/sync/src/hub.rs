@@ -51,6 +51,7 @@ impl HubConfig {
 /// Bounds that keep one peer from making the hub grow without end.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct HubLimits {
+    /// What a single incoming frame may be; a frame over the limit closes its connection.
     pub decode: DecodeLimits,
     /// How long a connection may take to finish its handshake, in milliseconds.
     pub handshake_timeout_ms: u64,
@@ -156,7 +157,7 @@ impl Connection {
     }
 }
 
-/// The sans-IO protocol engine. See the module documentation for how to drive it.
+/// The sans-IO protocol engine. The crate documentation shows how to drive it.
 pub struct Hub {
     config: HubConfig,
     connections: BTreeMap<ConnectionId, Connection>,
@@ -294,7 +295,8 @@ impl Hub {
         out
     }
 
-    /// One frame arrived on a connection.
+    /// One frame arrived on a connection. Frames on connections the hub does not know (closed,
+    /// or never opened) are ignored.
     pub fn receive(&mut self, docs: &mut impl Documents, connection: ConnectionId, bytes: &[u8]) -> Vec<Effect> {
         let mut out = Vec::new();
         let Some(conn) = self.connections.get(&connection) else { return out };

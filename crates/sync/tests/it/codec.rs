@@ -325,3 +325,52 @@ fn a_huge_declared_length_does_not_allocate_before_failing() {
     bytes.extend([0x9b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]);
     check(&bytes, Err(DecodeError::Truncated));
 }
+
+fn unhex(text: &str) -> Vec<u8> {
+    (0..text.len()).step_by(2).map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap()).collect()
+}
+
+#[test]
+fn messages_written_by_cbor_x_as_automerge_repo_configures_it_are_read() {
+    // Bytes produced by cbor-x with `useRecords: false, tagUint8Array: false`. It writes map
+    // lengths in two bytes (0xb9), `undefined` as 0xf7, and whole numbers past 2^32 as doubles.
+    let id: DocumentId = "4NMNnkMhL8jXrdJ9jamS58PAVdXu".parse().unwrap();
+    let join = "b900046474797065646a6f696e6873656e646572496468706565722d6162636c706565724d65746164617461b90002\
+                6973746f726167654964f76b6973457068656d6572616cf47819737570706f7274656450726f746f636f6c56657273\
+                696f6e73816131";
+    assert_eq!(
+        read(&unhex(join)),
+        Ok(Message::Join {
+            sender_id: peer("peer-abc"),
+            supported_protocol_versions: vec!["1".into()],
+            metadata: Some(PeerMetadata { storage_id: None, is_ephemeral: false }),
+        })
+    );
+    let sync = "b9000564747970656473796e636873656e646572496468706565722d616263687461726765744964657265\
+                6c61796a646f63756d656e744964781c344e4d4e6e6b4d684c386a5872644a396a616d53353850415664587564\
+                6461746143420001";
+    assert_eq!(
+        read(&unhex(sync)),
+        Ok(Message::Sync {
+            document_id: id,
+            sender_id: peer("peer-abc"),
+            target_id: peer("relay"),
+            data: vec![0x42, 0, 1]
+        })
+    );
+    // The count is 3 * 2^40, written as the double 0x4288000000000000.
+    let ephemeral = "b90007647479706569657068656d6572616c6873656e646572496468706565722d61626368746172676574\
+                     49646572656c617965636f756e74fb42880000000000006973657373696f6e496464736573736a646f6375\
+                     6d656e744964781c344e4d4e6e6b4d684c386a5872644a396a616d533538504156645875646461746141a0";
+    assert_eq!(
+        read(&unhex(ephemeral)),
+        Ok(Message::Ephemeral(EphemeralMessage {
+            sender_id: peer("peer-abc"),
+            target_id: peer("relay"),
+            count: 3 << 40,
+            session_id: "sess".into(),
+            document_id: id,
+            data: vec![0xa0],
+        }))
+    );
+}
