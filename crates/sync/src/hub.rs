@@ -644,3 +644,9 @@ impl Connection {
         Connection { phase, docs: BTreeMap::new(), wanted: VecDeque::new() }
     }
 }
+
+// The relay keeps one hub behind a lock shared by many tasks, so the hub must stay `Send`.
+const _: fn() = || {
+    fn assert_send<T: Send>() {}
+    assert_send::<Hub>();
+};
