@@ -1,0 +1,8 @@
+//! The sync crate's tests, built as one binary.
+
+mod codec;
+mod convergence;
+mod document_id;
+mod hub;
+mod net;
+mod workspaces;
