@@ -67,3 +67,11 @@ pub fn replace_hash(hash: &str) {
         history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url)).ok();
     }
 }
+
+/// Runs `f` every `millis` for the life of the page.
+pub fn set_interval(millis: i32, f: impl FnMut() + 'static) {
+    let Some(window) = web_sys::window() else { return };
+    let callback = Closure::<dyn FnMut()>::new(f);
+    window.set_interval_with_callback_and_timeout_and_arguments_0(callback.as_ref().unchecked_ref(), millis).ok();
+    callback.forget();
+}

@@ -14,6 +14,7 @@ pub mod repo;
 pub mod route;
 pub mod state;
 pub mod storage;
+pub mod sync;
 pub mod sync_status;
 pub mod workspaces;
 

@@ -62,6 +62,8 @@ pub struct Ctx {
     pub route: RwSignal<Route>,
     /// The member this device acts as, for history.
     pub me: RwSignal<Option<MemberId>>,
+    pub sync: StoredValue<Option<crate::sync::Engine>, LocalStorage>,
+    pub sync_view: RwSignal<crate::sync::SyncView>,
     saving: StoredValue<bool>,
     cache_timer: StoredValue<Option<i32>>,
     next_notice: StoredValue<u64>,
@@ -81,6 +83,8 @@ impl Ctx {
             notices: RwSignal::new(Vec::new()),
             route: RwSignal::new(route),
             me: RwSignal::new(None),
+            sync: StoredValue::new_local(None),
+            sync_view: RwSignal::new(crate::sync::SyncView::default()),
             saving: StoredValue::new(false),
             cache_timer: StoredValue::new(None),
             next_notice: StoredValue::new(0),
@@ -168,6 +172,7 @@ impl Ctx {
         if result.is_ok() {
             self.bump(collection);
             self.schedule_save();
+            crate::sync::local_changes(*self);
         }
         result
     }
@@ -223,6 +228,7 @@ impl Ctx {
                 self.bump(*c);
             }
             self.schedule_save();
+            crate::sync::local_changes(*self);
         }
         result
     }
