@@ -8,7 +8,7 @@
 //! a request that breaks a business rule comes back as [`Error::Rejected`] with a sentence a
 //! user can act on. Nothing is written when a command fails its checks.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crate::account::AccountId;
 use crate::collection::{HasTable, Tables};
@@ -367,7 +367,9 @@ pub fn copy_targets(
     if sources.is_empty() {
         return Err(Error::Rejected(format!("There are no targets for {from} to copy")));
     }
-    let existing: std::collections::HashMap<(Subject, Metric), TargetId> =
+    // Copies join the existing targets as they are made, so two sources for one subject (left
+    // by concurrent edits) yield one copy.
+    let mut existing: HashMap<(Subject, Metric), TargetId> =
         ws.data.targets.iter().filter(|t| t.period == to).map(|t| ((t.subject, t.metric), t.id)).collect();
     let mut out = CopiedTargets { to, created: Vec::new(), skipped: Vec::new() };
     for source in sources {
@@ -385,6 +387,7 @@ pub fn copy_targets(
             Metric::Revenue => copy.amount.minor = grow(copy.amount.minor, growth_bp).max(1),
             _ => copy.count = grow(copy.count, growth_bp).max(1),
         }
+        existing.insert((copy.subject, copy.metric), id);
         ws.create(copy, stamp)?;
         out.created.push(id);
     }

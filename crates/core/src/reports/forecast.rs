@@ -321,8 +321,7 @@ enum InPeriod {
     Open { probability: u32 },
 }
 
-fn in_period(deal: &Deal, period: Period, data: &Tables) -> Option<InPeriod> {
-    let (first, last) = (period.first_day(), period.last_day());
+fn in_period(deal: &Deal, (first, last): (Date, Date), data: &Tables) -> Option<InPeriod> {
     let inside = |d: Date| first <= d && d <= last;
     match deal.status {
         DealStatus::Won if deal.closed_on.is_some_and(inside) => Some(InPeriod::Won),
@@ -338,8 +337,9 @@ pub fn forecast(data: &Tables, period: Period, subjects: &[Subject]) -> Forecast
     let mut sums: HashMap<Subject, Sums> = subjects.iter().map(|s| (*s, Sums::default())).collect();
     let mut other_currency = 0;
     let mut credits = Vec::new();
+    let bounds = (period.first_day(), period.last_day());
     for deal in data.deals.iter() {
-        let Some(state) = in_period(deal, period, data) else { continue };
+        let Some(state) = in_period(deal, bounds, data) else { continue };
         if deal.amount.currency != currency {
             other_currency += 1;
             continue;

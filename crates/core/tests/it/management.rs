@@ -21,7 +21,10 @@ use quota_core::management::{
 };
 use quota_core::market::{Segment, SegmentId};
 use quota_core::money::{Currency, Money};
-use quota_core::org::{Assignment, OrgUnit, OrgUnitId, Person, PersonId, Role, Territory, TerritoryId, UnitKind};
+use quota_core::org::{
+    Assignment, AssignmentId, ChecklistItemId, OrgUnit, OrgUnitId, Person, PersonId, Role, Territory, TerritoryId,
+    UnitKind,
+};
 use quota_core::product::{Product, ProductCategory, ProductCategoryId, ProductId};
 use quota_core::record::Record;
 use quota_core::reports::commission::{Calculation, calculate, commission_summary, payout};
@@ -1041,28 +1044,21 @@ fn hiring_creates_the_person_with_the_standard_onboarding_checklist() {
 
     let again = hire(&mut fx, &w);
     let s = fx.stamp();
-    assert_rejected(
-        hire_candidate(&mut fx.ws, fay, again, ChecklistIds::default().next(), s),
-        "Fay Moreau is already hired",
-    );
+    assert_rejected(hire_candidate(&mut fx.ws, fay, again, checklist_ids(), s), "Fay Moreau is already hired");
 }
 
-/// Checklist item ids for tests, drawn from a counter.
-#[derive(Default)]
-struct ChecklistIds(u128);
-
-impl ChecklistIds {
-    fn next(mut self) -> impl FnMut() -> quota_core::org::ChecklistItemId {
-        move || {
-            self.0 += 1;
-            quota_core::org::ChecklistItemId::new(1, 0xC0DE_0000 + self.0)
-        }
+/// Checklist item ids drawn from a counter; they need only be unique within one person.
+fn checklist_ids() -> impl FnMut() -> ChecklistItemId {
+    let mut n = 0;
+    move || {
+        n += 1;
+        ChecklistItemId::new(1, n)
     }
 }
 
 /// A fresh checklist item id, remembered in `ids`.
-fn recorded_id(ids: &mut Vec<quota_core::org::ChecklistItemId>) -> quota_core::org::ChecklistItemId {
-    let id = quota_core::org::ChecklistItemId::new(2, ids.len() as u128 + 1);
+fn recorded_id(ids: &mut Vec<ChecklistItemId>) -> ChecklistItemId {
+    let id = ChecklistItemId::new(2, ids.len() as u128 + 1);
     ids.push(id);
     id
 }
@@ -1077,7 +1073,7 @@ fn hiring_refuses_closed_candidates_and_salaries_in_another_currency_without_wri
     h.salary = Some(usd(3_200));
     let s = fx.stamp();
     assert_invalid(
-        hire_candidate(&mut fx.ws, fay, h, ChecklistIds::default().next(), s),
+        hire_candidate(&mut fx.ws, fay, h, checklist_ids(), s),
         "salary",
         "Enter the amount in EUR, the workspace currency",
     );
@@ -1089,7 +1085,7 @@ fn hiring_refuses_closed_candidates_and_salaries_in_another_currency_without_wri
     let h = hire(&mut fx, &w);
     let s = fx.stamp();
     assert_rejected(
-        hire_candidate(&mut fx.ws, fay, h, ChecklistIds::default().next(), s),
+        hire_candidate(&mut fx.ws, fay, h, checklist_ids(), s),
         "Fay Moreau is withdrawn; reopen the candidate before hiring them",
     );
     assert_eq!(fx.ws.data.people.len(), people_before);
@@ -1102,7 +1098,7 @@ fn reopening_a_hired_candidate_deactivates_the_person_and_unlinks_them() {
     let fay = candidate(&mut fx, "Fay Moreau");
     let h = hire(&mut fx, &w);
     let s = fx.stamp();
-    let person = hire_candidate(&mut fx.ws, fay, h, ChecklistIds::default().next(), s).unwrap();
+    let person = hire_candidate(&mut fx.ws, fay, h, checklist_ids(), s).unwrap();
     let s = fx.stamp();
     reopen_candidate(&mut fx.ws, fay, HiringStage::Offer, s).unwrap();
     let c = fx.ws.data.candidates.get(fay).unwrap();
@@ -1117,7 +1113,7 @@ fn onboarding_steps_are_ticked_unticked_and_added() {
     let fay = candidate(&mut fx, "Fay Moreau");
     let h = hire(&mut fx, &w);
     let s = fx.stamp();
-    let person = hire_candidate(&mut fx.ws, fay, h, ChecklistIds::default().next(), s).unwrap();
+    let person = hire_candidate(&mut fx.ws, fay, h, checklist_ids(), s).unwrap();
     let items: Vec<_> = fx.ws.data.people.get(person).unwrap().onboarding.keys().copied().collect();
     let s = fx.stamp();
     set_checklist_item(&mut fx.ws, person, items[0], true, s).unwrap();
@@ -1129,7 +1125,7 @@ fn onboarding_steps_are_ticked_unticked_and_added() {
     assert_eq!(p.onboarding_progress(), (1, 9));
     assert!(p.onboarding[&items[1]].done && !p.onboarding[&items[0]].done);
 
-    let unknown = quota_core::org::ChecklistItemId::new(9, 9);
+    let unknown = ChecklistItemId::new(9, 9);
     let s = fx.stamp();
     let err = set_checklist_item(&mut fx.ws, person, unknown, true, s).unwrap_err();
     assert_eq!(err.to_string(), format!("onboarding record {unknown} does not exist"));
@@ -1141,7 +1137,7 @@ fn onboarding_steps_are_ticked_unticked_and_added() {
     assert!(p.onboarding.values().all(|i| i.order <= p.onboarding[&unknown].order), "added steps come last");
     let s = fx.stamp();
     assert_invalid(
-        add_checklist_item(&mut fx.ws, person, quota_core::org::ChecklistItemId::new(9, 10), "  ", None, s),
+        add_checklist_item(&mut fx.ws, person, ChecklistItemId::new(9, 10), "  ", None, s),
         "onboarding",
         "Every checklist step needs a title",
     );
@@ -1307,7 +1303,7 @@ fn people_are_assigned_to_territories_categories_and_customer_groups() {
     let mut n = 0u128;
     let mut next = || {
         n += 1;
-        quota_core::org::AssignmentId::new(5, n)
+        AssignmentId::new(5, n)
     };
     let to = [
         Responsibility::Territory(w.north),
@@ -1553,7 +1549,7 @@ fn concurrent_onboarding_ticks_merge() {
     let fay = candidate(&mut a, "Fay Moreau");
     let h = hire(&mut a, &w);
     let s = a.stamp();
-    let person = hire_candidate(&mut a.ws, fay, h, ChecklistIds::default().next(), s).unwrap();
+    let person = hire_candidate(&mut a.ws, fay, h, checklist_ids(), s).unwrap();
     merge_all(&mut b, &a);
     let items: Vec<_> = a.ws.data.people.get(person).unwrap().onboarding.keys().copied().collect();
     // Different steps, and a different field of the person.
@@ -1639,7 +1635,7 @@ fn concurrent_assignment_edits_merge() {
         w.ana,
         &[Responsibility::Territory(w.north)],
         Some(day("2026-01-01")),
-        || quota_core::org::AssignmentId::new(6, 1),
+        || AssignmentId::new(6, 1),
         s,
     )
     .unwrap();
@@ -1685,7 +1681,8 @@ fn concurrent_reassignments_and_account_edits_merge() {
     sync(&mut a, &mut b);
     let bolt = agreed::<Account>(&a, &b, w.bolt);
     assert!([Some(w.ana), Some(w.cleo)].contains(&bolt.owner), "{:?}", bolt.owner);
-    agreed::<Deal>(&a, &b, w.deals[3]);
+    let d4 = agreed::<Deal>(&a, &b, w.deals[3]);
+    assert!([Some(w.ana), Some(w.cleo)].contains(&d4.owner), "{:?}", d4.owner);
 }
 
 #[test]
@@ -1757,4 +1754,19 @@ fn concurrent_evaluation_edits_merge() {
     sync(&mut a, &mut b);
     let e = agreed::<Evaluation>(&a, &b, id);
     assert!([2, 3].contains(&e.results_score), "{}", e.results_score);
+}
+
+#[test]
+fn targets_set_twice_on_two_devices_copy_once() {
+    let (mut a, mut b, w) = two_copies();
+    // Offline, each device sets Ana's Q1 target; after syncing she has two.
+    revenue_target(&mut a, Subject::Person(w.ana), "2026-Q1", eur(20_000));
+    revenue_target(&mut b, Subject::Person(w.ana), "2026-Q1", eur(21_000));
+    sync(&mut a, &mut b);
+    assert_eq!(a.ws.data.targets.len(), 2);
+    let sources: Vec<TargetId> = a.ws.data.targets.ids().collect();
+    let s = a.stamp();
+    let copied = copy_targets(&mut a.ws, period("2026-Q1"), 0, || TargetId::new(7, 1), s).unwrap();
+    assert_eq!(copied.created, vec![TargetId::new(7, 1)]);
+    assert_eq!(copied.skipped, vec![(sources[1], NotCopied::AlreadySet(TargetId::new(7, 1)))]);
 }
