@@ -5,8 +5,9 @@
 //! A person is paid under the first active plan (in id order) that lists them as a member.
 //! Their **revenue** for a pay period is the value of the deals they own that were won (closed)
 //! within it, in the workspace currency. Their **target** is their revenue target for the pay
-//! period, found as the forecast finds targets ([`PeriodAmounts::resolve`]: set for the period,
-//! else summed from finer periods, else pro-rated by days from the enclosing one).
+//! period, found as the forecast finds targets: set for the period, else summed from finer
+//! periods, else pro-rated by days from the enclosing one (see
+//! [`PeriodAmounts::resolve`](crate::reports::forecast::PeriodAmounts::resolve)).
 //! **Attainment** = revenue / target.
 //!
 //! # The formula

@@ -23,8 +23,9 @@
 //!
 //! # Ratios and budgets
 //! **Cost-of-sales ratio** = total cost / won revenue, in basis points (10,000 = 100%).
-//! A budget for the period is found as targets are ([`PeriodAmounts::resolve`]: set for the
-//! period, summed from finer periods, or pro-rated by days from the enclosing one).
+//! A budget for the period is found as targets are: set for the period, summed from finer
+//! periods, or pro-rated by days from the enclosing one (see
+//! [`PeriodAmounts::resolve`](crate::reports::forecast::PeriodAmounts::resolve)).
 //! **Variance** = budget − spent: positive is under budget, negative over.
 
 use std::collections::{HashMap, HashSet};

@@ -597,7 +597,8 @@ fn commissions_follow_marginal_tiers_with_accelerator_bonus_and_cap() {
         &plan,
         30_000,
         Some(20_000),
-        "10000.00×200=200.00 10000.00×400=400.00 10000.00×600=600.00 extra 300.00 bonus 500.00 total 2000.00 cut 0.00 pay 2000.00",
+        "10000.00×200=200.00 10000.00×400=400.00 10000.00×600=600.00 \
+        extra 300.00 bonus 500.00 total 2000.00 cut 0.00 pay 2000.00",
     );
     // 300%: the top band holds 40,000 (2,400), the extra is 40,000 × 3% = 1,200; 200 + 400 +
     // 2,400 + 1,200 + 500 = 4,700, capped at 3,000.
@@ -605,14 +606,16 @@ fn commissions_follow_marginal_tiers_with_accelerator_bonus_and_cap() {
         &plan,
         60_000,
         Some(20_000),
-        "10000.00×200=200.00 10000.00×400=400.00 40000.00×600=2400.00 extra 1200.00 bonus 500.00 total 4700.00 cut 1700.00 pay 3000.00",
+        "10000.00×200=200.00 10000.00×400=400.00 40000.00×600=2400.00 \
+        extra 1200.00 bonus 500.00 total 4700.00 cut 1700.00 pay 3000.00",
     );
     // Exactly 100%: nothing above target to accelerate, but the bonus is reached.
     check_commission(
         &plan,
         20_000,
         Some(20_000),
-        "10000.00×200=200.00 10000.00×400=400.00 0.00×600=0.00 extra 0.00 bonus 500.00 total 1100.00 cut 0.00 pay 1100.00",
+        "10000.00×200=200.00 10000.00×400=400.00 0.00×600=0.00 \
+        extra 0.00 bonus 500.00 total 1100.00 cut 0.00 pay 1100.00",
     );
     // 40%: all of it below the first tier, at the base rate: 8,000 × 2% = 160.
     check_commission(
@@ -703,9 +706,11 @@ fn commission_payouts_come_from_won_deals_under_each_persons_plan() {
         lines,
         [
             // Ana, Q1: d1 10,000 against 20,000 is exactly 50%, so all of it is in the base band.
-            "Ana Lima 2026-Q1 10000.00×200=200.00 0.00×400=0.00 0.00×600=0.00 extra 0.00 bonus 0.00 total 200.00 cut 0.00 pay 200.00",
+            "Ana Lima 2026-Q1 10000.00×200=200.00 0.00×400=0.00 0.00×600=0.00 \
+            extra 0.00 bonus 0.00 total 200.00 cut 0.00 pay 200.00",
             // Ben, Q1: d3 6,800 against the pro-rated 9,000: 4,500 × 2% = 90, 2,300 × 4% = 92.
-            "Ben Okafor 2026-Q1 4500.00×200=90.00 2300.00×400=92.00 0.00×600=0.00 extra 0.00 bonus 0.00 total 182.00 cut 0.00 pay 182.00",
+            "Ben Okafor 2026-Q1 4500.00×200=90.00 2300.00×400=92.00 0.00×600=0.00 \
+            extra 0.00 bonus 0.00 total 182.00 cut 0.00 pay 182.00",
             // Cleo, monthly: nothing in January, and February's d9 is in USD. In March d8 3,000
             // against 2,000 is 150%: 1% = 30 plus the 200 bonus.
             "Cleo Diaz 2026-01 0.00×100=0.00 extra 0.00 bonus 0.00 total 0.00 cut 0.00 pay 0.00",
