@@ -100,6 +100,8 @@ record! {
         unit: Option<OrgUnitId>,
         manager: Option<PersonId>,
         hired: Option<Date>,
+        /// The last day of employment, once the person has left; salaries stop after it.
+        left: Option<Date>,
         active: bool,
         /// Monthly base salary, for the cost of sales.
         salary: Option<Money>,
@@ -128,6 +130,9 @@ impl Validate for Person {
         check_ref(&mut inv, "manager", self.manager, &data.people, "person");
         inv.check(self.manager == Some(self.id), "manager", "A person cannot manage themselves");
         inv.check(self.salary.is_some_and(|s| s.minor < 0), "salary", "The salary cannot be negative");
+        if let (Some(hired), Some(left)) = (self.hired, self.left) {
+            inv.check(left < hired, "left", "The leaving date is before the hiring date");
+        }
         inv.check(
             self.onboarding.values().any(|i| i.title.trim().is_empty()),
             "onboarding",
