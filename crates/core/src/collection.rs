@@ -134,13 +134,20 @@ impl<R: Record> Table<R> {
         problems
     }
 
+    /// The cache of one shard: a fingerprint of the record's schema, then the records.
     fn encode_shard(&self, shard: u32) -> Vec<u8> {
         let rows: Vec<&R> = self.shard_rows(shard).collect();
-        postcard::to_allocvec(&rows).expect("records serialize")
+        let mut out = schema_fingerprint::<R>().to_le_bytes().to_vec();
+        out.extend(postcard::to_allocvec(&rows).expect("records serialize"));
+        out
     }
 
-    fn decode_shard(&mut self, shard: u32, bytes: &[u8]) -> Result<(), postcard::Error> {
-        let rows: Vec<R> = postcard::from_bytes(bytes)?;
+    fn decode_shard(&mut self, shard: u32, bytes: &[u8]) -> Result<(), CacheError> {
+        let (fingerprint, rest) = bytes.split_at_checked(8).ok_or(CacheError::Damaged("too short".into()))?;
+        if fingerprint != schema_fingerprint::<R>().to_le_bytes() {
+            return Err(CacheError::OtherSchema);
+        }
+        let rows: Vec<R> = postcard::from_bytes(rest).map_err(|e| CacheError::Damaged(e.to_string()))?;
         self.rows.retain(|id, _| R::shard(*id) != shard);
         for row in rows {
             if R::shard(row.id()) == shard {
@@ -149,6 +156,20 @@ impl<R: Record> Table<R> {
         }
         Ok(())
     }
+}
+
+/// A 64-bit FNV-1a hash of a record type's schema.
+fn schema_fingerprint<R: Record>() -> u64 {
+    R::schema().bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}
+
+/// Why a start-up cache was not used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CacheError {
+    #[error("cache written by another version of the schema")]
+    OtherSchema,
+    #[error("cache damaged: {0}")]
+    Damaged(String),
 }
 
 /// Gives generic code the table of one record type.
@@ -253,7 +274,7 @@ macro_rules! collections {
             }
 
             /// Replaces one shard's records with those of a start-up cache.
-            pub(crate) fn decode_shard(&mut self, name: DocName, bytes: &[u8]) -> Result<(), postcard::Error> {
+            pub(crate) fn decode_shard(&mut self, name: DocName, bytes: &[u8]) -> Result<(), CacheError> {
                 match name.collection { $(Collection::$variant => self.$field.decode_shard(name.shard, bytes)),* }
             }
 

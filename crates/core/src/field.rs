@@ -52,6 +52,10 @@ pub trait Field: Sized + Default + PartialEq {
     fn read<D: ReadDoc>(doc: &D, obj: &ObjId, key: &str) -> Result<Self, FieldError>;
     /// Writes the value where it differs from what the document holds.
     fn write<T: Transactable>(&self, tx: &mut T, obj: &ObjId, key: &str) -> Result<(), AutomergeError>;
+    /// The shape of values nested inside this one, for the start-up cache's schema check.
+    fn nested_schema() -> String {
+        String::new()
+    }
 }
 
 /// Reads a scalar field; text objects are accepted as strings, since JavaScript peers write them.
@@ -273,12 +277,18 @@ impl<K: TypedId> Field for BTreeSet<K> {
 pub trait Nested: Sized + Clone + PartialEq + Default {
     type Id: TypedId;
     const FIELDS: &'static [&'static str];
+    /// Field names and types, in order.
+    fn schema() -> String;
     fn read_fields<D: ReadDoc>(doc: &D, obj: &ObjId) -> Result<Self, FieldError>;
     fn write_fields<T: Transactable>(&self, tx: &mut T, obj: &ObjId) -> Result<(), AutomergeError>;
 }
 
 /// Nested records keyed by id: a map of maps, so concurrent edits of different items merge.
 impl<K: TypedId, V: Nested> Field for BTreeMap<K, V> {
+    fn nested_schema() -> String {
+        V::schema()
+    }
+
     fn read<D: ReadDoc>(doc: &D, obj: &ObjId, key: &str) -> Result<Self, FieldError> {
         let map = match doc.get(obj, key)? {
             Some((Value::Object(ObjType::Map), map)) => map,

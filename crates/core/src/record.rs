@@ -26,6 +26,9 @@ pub trait Record: Sized + Clone + PartialEq + Default + Serialize + DeserializeO
     fn write_fields<T: Transactable>(&self, tx: &mut T, obj: &ObjId) -> Result<(), AutomergeError>;
     /// The fields whose values differ between `self` and `other`.
     fn changed_fields(&self, other: &Self) -> Vec<&'static str>;
+    /// Field names and types in order, nested records included: a start-up cache written with
+    /// another schema is not read.
+    fn schema() -> String;
 
     /// The shard document this record lives in.
     fn shard(id: Self::Id) -> u32 {
@@ -100,6 +103,16 @@ macro_rules! record {
                 $( if self.$field != other.$field { changed.push(stringify!($field)); } )*
                 changed
             }
+
+            fn schema() -> String {
+                let mut out = String::new();
+                $(
+                    out.push_str(concat!(stringify!($field), ":", stringify!($fty), "{"));
+                    out.push_str(&<$fty as $crate::field::Field>::nested_schema());
+                    out.push_str("};");
+                )*
+                out
+            }
         }
     };
 }
@@ -122,6 +135,16 @@ macro_rules! nested {
         impl $crate::field::Nested for $name {
             type Id = $id;
             const FIELDS: &'static [&'static str] = &[$(stringify!($field)),*];
+
+            fn schema() -> String {
+                let mut out = String::new();
+                $(
+                    out.push_str(concat!(stringify!($field), ":", stringify!($fty), "{"));
+                    out.push_str(&<$fty as $crate::field::Field>::nested_schema());
+                    out.push_str("};");
+                )*
+                out
+            }
 
             fn read_fields<D: automerge::ReadDoc>(
                 doc: &D,

@@ -354,9 +354,10 @@ impl Workspace {
     /// Fills the tables for one document from its start-up cache.
     pub fn load_projection(&mut self, name: DocName, bytes: &[u8]) -> Result<(), ProjectionError> {
         match bytes.split_first() {
-            Some((&PROJECTION_VERSION, rest)) => {
-                self.data.decode_shard(name, rest).map_err(|e| ProjectionError::Damaged(e.to_string()))
-            }
+            Some((&PROJECTION_VERSION, rest)) => self.data.decode_shard(name, rest).map_err(|e| match e {
+                crate::collection::CacheError::OtherSchema => ProjectionError::OtherSchema,
+                crate::collection::CacheError::Damaged(reason) => ProjectionError::Damaged(reason),
+            }),
             Some((&v, _)) => Err(ProjectionError::OtherVersion(v)),
             None => Err(ProjectionError::Damaged("empty".into())),
         }
@@ -694,6 +695,8 @@ fn touched_keys(doc: &Automerge, before: &[ChangeHash], after: &[ChangeHash]) ->
 pub enum ProjectionError {
     #[error("cache written by another version ({0})")]
     OtherVersion(u8),
+    #[error("cache written for another schema of its records")]
+    OtherSchema,
     #[error("cache damaged: {0}")]
     Damaged(String),
 }

@@ -307,3 +307,23 @@ fn the_past_can_be_viewed_as_it_was() {
     assert_eq!(past.data.accounts.get(id).unwrap().name, "Acme");
     assert_eq!(fx.ws.data.accounts.get(id).unwrap().name, "Acme Group");
 }
+
+#[test]
+fn a_cache_written_for_another_schema_is_refused_not_misread() {
+    let mut fx = Fx::new();
+    fx.account("Acme");
+    let name = DocName::live(quota_core::Collection::Accounts, 0);
+    let mut cache = fx.ws.projection(name);
+    // Flip a byte of the schema fingerprint that follows the version byte.
+    cache[3] ^= 0xFF;
+    let mut other = Workspace::new(KEY, [9; 16]);
+    assert_eq!(other.load_projection(name, &cache), Err(quota_core::workspace::ProjectionError::OtherSchema));
+}
+
+#[test]
+fn the_schema_names_every_field_with_its_type_and_nested_fields() {
+    use quota_core::Record;
+    let schema = quota_core::deal::Deal::schema();
+    assert!(schema.contains("name:String"));
+    assert!(schema.contains("lines:BTreeMap<LineId, LineItem>{product:ProductId"), "{schema}");
+}
