@@ -360,10 +360,17 @@ pub fn move_deal(ws: &mut Workspace, deal: DealId, stage: StageId, loss: Option<
         // The competitor stays: who the deal is up against is known while it is open too.
         None => new.loss_reason = None,
     }
-    let account = new.account;
+    // An account that would not validate any more (say, its territory was deleted) keeps its
+    // status rather than fail the move after the deal is already written.
+    let customer = match ws.data.accounts.get(new.account) {
+        Some(a) if status == DealStatus::Won && a.status != AccountStatus::Customer => {
+            Some(Account { status: AccountStatus::Customer, ..a.clone() }).filter(|a| a.validate(&ws.data).is_ok())
+        }
+        _ => None,
+    };
     ws.update(new, stamp)?;
-    if status == DealStatus::Won && ws.data.accounts.get(account).is_some_and(|a| a.status != AccountStatus::Customer) {
-        ws.modify::<Account>(account, stamp, |a| a.status = AccountStatus::Customer)?;
+    if let Some(account) = customer {
+        ws.update(account, stamp)?;
     }
     Ok(())
 }
