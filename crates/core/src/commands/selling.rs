@@ -332,8 +332,12 @@ pub fn move_deal(ws: &mut Workspace, deal: DealId, stage: StageId, loss: Option<
     let target =
         pipeline.stages.get(&stage).ok_or_else(|| rejected("That stage is not part of the deal's pipeline"))?;
     let status = status_of(target.kind);
+    // A deal already lost with a reason keeps it when it moves between lost stages.
+    let known_loss = old.status == DealStatus::Lost && old.loss_reason.is_some();
     match (status, &loss) {
-        (DealStatus::Lost, None) => return Err(invalid("loss_reason", "Say why the deal was lost")),
+        (DealStatus::Lost, None) if !known_loss => {
+            return Err(invalid("loss_reason", "Say why the deal was lost"));
+        }
         (DealStatus::Open | DealStatus::Won, Some(_)) => {
             return Err(rejected("A loss reason goes only with a lost stage"));
         }
@@ -357,6 +361,7 @@ pub fn move_deal(ws: &mut Workspace, deal: DealId, stage: StageId, loss: Option<
                 new.competitor = loss.competitor.trim().to_string();
             }
         }
+        None if status == DealStatus::Lost => {}
         // The competitor stays: who the deal is up against is known while it is open too.
         None => new.loss_reason = None,
     }

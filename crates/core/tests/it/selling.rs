@@ -436,6 +436,10 @@ fn moving_a_deal_sets_its_status_stage_day_and_close_data() {
     let d = book.deal_record(deal);
     assert_eq!((d.stage, d.status, d.closed_on), (book.stages[LOST], DealStatus::Lost, Some(day("2026-04-01"))));
     assert_eq!((d.loss_reason, d.competitor.as_str()), (Some(LossReason::Price), "Rival Corp"));
+    // Dropping it on the lost column again keeps the reason and the day it was lost.
+    move_deal(&mut book.fx.ws, deal, book.stages[LOST], None, on("2026-04-05")).unwrap();
+    let d = book.deal_record(deal);
+    assert_eq!((d.loss_reason, d.closed_on), (Some(LossReason::Price), Some(day("2026-04-01"))));
 
     move_deal(&mut book.fx.ws, deal, book.stages[QUALIFIED], None, on("2026-04-02")).unwrap();
     let d = book.deal_record(deal);
