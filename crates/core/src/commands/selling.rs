@@ -20,7 +20,7 @@ use crate::org::PersonId;
 use crate::product::ProductId;
 use crate::record::{Record, Validate};
 use crate::service::{Priority, ServiceCase, ServiceCaseId};
-use crate::settings::{Pipeline, PipelineId, Settings, SettingsId, Stage, StageId, StageKind};
+use crate::settings::{Pipeline, PipelineId, Settings, SettingsId, StageId, StageKind};
 use crate::workspace::{Stamp, Workspace};
 
 /// How many days after a conversion a new deal is expected to close when the lead gives no
@@ -84,39 +84,15 @@ pub fn default_pipeline(data: &Tables) -> Option<&Pipeline> {
     data.pipelines.iter().find(|p| p.is_default).or_else(|| data.pipelines.iter().next())
 }
 
-/// The stages of the standard pipeline, left to right: name, default probability, kind.
-pub const STANDARD_STAGES: [(&str, u32, StageKind); 6] = [
-    ("Lead in", 10, StageKind::Open),
-    ("Qualified", 25, StageKind::Open),
-    ("Proposal", 50, StageKind::Open),
-    ("Negotiation", 75, StageKind::Open),
-    ("Won", 100, StageKind::Won),
-    ("Lost", 0, StageKind::Lost),
-];
-
-/// The standard pipeline with the given ids, one per entry of [`STANDARD_STAGES`] in order.
-pub fn standard_pipeline(id: PipelineId, stages: [StageId; 6]) -> Pipeline {
-    let stages = stages
-        .iter()
-        .zip(STANDARD_STAGES)
-        .enumerate()
-        .map(|(i, (&stage, (name, probability, kind)))| {
-            // Gaps of 100 leave room to insert stages between these later.
-            let order = (i as i64 + 1) * 100;
-            (stage, Stage { name: name.to_string(), order, probability, kind })
-        })
-        .collect();
-    Pipeline { id, name: "Sales".into(), stages, is_default: true }
-}
-
-/// Creates the standard pipeline for a new workspace. It becomes the default pipeline unless
-/// another one already is.
+/// Creates the standard pipeline ([`Pipeline::standard`]: Lead in, Qualified, Proposal,
+/// Negotiation, Won, Lost) for a new workspace. It becomes the default pipeline unless another
+/// one already is.
 pub fn create_standard_pipeline(ws: &mut Workspace, id: PipelineId, stages: [StageId; 6], stamp: Stamp) -> Result<()> {
     ensure_new::<Pipeline>(&ws.data, id)?;
     if stages.iter().collect::<BTreeSet<_>>().len() != stages.len() {
         return Err(rejected("Each stage needs its own id"));
     }
-    let mut pipeline = standard_pipeline(id, stages);
+    let mut pipeline = Pipeline::standard(id, stages);
     pipeline.is_default = !ws.data.pipelines.iter().any(|p| p.is_default);
     ws.create(pipeline, stamp)
 }

@@ -9,9 +9,9 @@ use quota_core::account::{Account, AccountId, AccountStatus, Contact, ContactId}
 use quota_core::activity::{Activity, ActivityId, ActivityKind};
 use quota_core::channel::{Channel, ChannelId};
 use quota_core::commands::selling::{
-    AccountChoice, Conversion, Converted, FollowUp, LogActivity, Loss, NewCase, NewDeal, STANDARD_STAGES,
-    complete_activity, convert_lead, create_standard_pipeline, default_pipeline, line, log_activity, lose_deal,
-    move_deal, open_case, reschedule_activity, resolve_case, set_lines, update_case, win_deal,
+    AccountChoice, Conversion, Converted, FollowUp, LogActivity, Loss, NewCase, NewDeal, complete_activity,
+    convert_lead, create_standard_pipeline, default_pipeline, line, log_activity, lose_deal, move_deal, open_case,
+    reschedule_activity, resolve_case, set_lines, update_case, win_deal,
 };
 use quota_core::date::{Date, Period, Timestamp};
 use quota_core::deal::{Deal, DealId, DealStatus, LineId, LossReason};
@@ -179,7 +179,7 @@ impl Book {
     /// unless `edit` says otherwise. Closed deals need `edit` to give their close day.
     fn deal(&mut self, account: AccountId, stage: usize, value: Money, edit: impl FnOnce(&mut Deal)) -> DealId {
         let id = self.fx.id();
-        let status = match STANDARD_STAGES[stage].2 {
+        let status = match self.data().pipelines.get(self.pipeline).unwrap().stages[&self.stages[stage]].kind {
             StageKind::Open => DealStatus::Open,
             StageKind::Won => DealStatus::Won,
             StageKind::Lost => DealStatus::Lost,
