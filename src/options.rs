@@ -3,7 +3,7 @@
 use quota_core::Tables;
 
 fn sorted(mut options: Vec<(String, String)>) -> Vec<(String, String)> {
-    options.sort_by(|a, b| a.1.to_lowercase().cmp(&b.1.to_lowercase()));
+    options.sort_by_key(|a| a.1.to_lowercase());
     options
 }
 
@@ -16,7 +16,7 @@ macro_rules! options {
 }
 
 options! {
-    people: people => |p| if p.active { p.name.clone() } else { format!("{} (inactive)", p.name) };
+    people: people => |p| if p.active && p.left.is_none() { p.name.clone() } else { format!("{} (left)", p.name) };
     segments: segments => |s| s.name.clone();
     niches: niches => |n| n.name.clone();
     territories: territories => |t| t.name.clone();

@@ -36,6 +36,9 @@ pub enum SaveState {
     Failed(String),
 }
 
+/// What a notice's button does, once.
+pub type Action = Box<dyn FnOnce()>;
+
 /// A message for the user, optionally with an undo action.
 #[derive(Clone)]
 pub struct Notice {
@@ -43,7 +46,7 @@ pub struct Notice {
     pub text: String,
     pub kind: NoticeKind,
     /// A button on the notice: its label and what it does (once).
-    pub action: Option<(&'static str, StoredValue<Option<Box<dyn FnOnce()>>, LocalStorage>)>,
+    pub action: Option<(&'static str, StoredValue<Option<Action>, LocalStorage>)>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -304,10 +307,10 @@ impl Ctx {
     /// Rewrites start-up caches a little after the last edit, so typing is never slowed by it.
     pub fn schedule_cache_write(&self) {
         let ctx = *self;
-        if let Some(handle) = self.cache_timer.get_value() {
-            if let Some(w) = web_sys::window() {
-                w.clear_timeout_with_handle(handle);
-            }
+        if let Some(handle) = self.cache_timer.get_value()
+            && let Some(w) = web_sys::window()
+        {
+            w.clear_timeout_with_handle(handle);
         }
         let handle = crate::browser::set_timeout(1_500, move || {
             ctx.cache_timer.set_value(None);
@@ -344,7 +347,7 @@ impl Ctx {
         &self,
         kind: NoticeKind,
         text: impl Into<String>,
-        action: Option<(&'static str, Box<dyn FnOnce()>)>,
+        action: Option<(&'static str, Action)>,
     ) -> u64 {
         let id = self.next_notice.get_value() + 1;
         self.next_notice.set_value(id);

@@ -35,6 +35,9 @@ pub enum Input {
     Reference(Vec<Collection>, OptionsFn),
 }
 
+/// Parses typed text into a record's field, or says what is wrong with it.
+pub type Setter<R> = Rc<dyn Fn(&mut R, &str, Currency) -> Result<(), String>>;
+
 /// One field of a form: how to show it, read it and write it back into the record.
 pub struct FieldSpec<R> {
     pub name: &'static str,
@@ -43,7 +46,7 @@ pub struct FieldSpec<R> {
     pub required: bool,
     pub get: Rc<dyn Fn(&R) -> String>,
     /// Parses the typed text into the record; an `Err` is shown next to the field.
-    pub set: Rc<dyn Fn(&mut R, &str, Currency) -> Result<(), String>>,
+    pub set: Setter<R>,
 }
 
 impl<R: 'static> FieldSpec<R> {
