@@ -3,4 +3,5 @@
 
 pub mod channels;
 pub mod people;
+pub mod review;
 pub mod selling;

@@ -13,6 +13,7 @@ use crate::org::{OrgUnitId, PersonId, TerritoryId};
 
 pub mod commission;
 pub mod costs;
+pub mod review;
 pub mod forecast;
 pub mod growth;
 pub mod pipeline;

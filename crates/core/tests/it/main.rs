@@ -3,7 +3,9 @@
 mod support;
 
 mod channels;
+mod csv;
 mod generate;
 mod management;
+mod review;
 mod selling;
 mod workspace;

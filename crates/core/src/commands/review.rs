@@ -1,0 +1,1 @@
+//! Commands: the annual review's plan versions (being written).

@@ -1,0 +1,1 @@
+//! Workspace files for offline exchange between devices (being written).

@@ -1,0 +1,1 @@
+//! Report: the annual review comparison (being written).

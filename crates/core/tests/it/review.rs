@@ -1,0 +1,1 @@
+//! Tests: the annual review and workspace files (being written).
