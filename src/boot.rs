@@ -53,6 +53,38 @@ pub async fn open(ctx: Ctx, entry: Entry) {
     report_problems(ctx, problems);
     ctx.schedule_cache_write();
     load_in_background(ctx).await;
+    let relay = relay_for(&entry).await;
+    crate::sync::start(ctx, relay);
+}
+
+/// The relay a workspace syncs through: the one set for it, none when turned off, or — when
+/// nothing is set — the server this app was loaded from, if that server is a Quota relay.
+pub async fn relay_for(entry: &Entry) -> Option<String> {
+    match entry.relay.as_deref() {
+        Some("") => None,
+        Some(url) => Some(url.to_string()),
+        None => detect_relay().await,
+    }
+}
+
+/// Asks the page's own server whether it is a relay (`healthz` answers with its status).
+async fn detect_relay() -> Option<String> {
+    let window = web_sys::window()?;
+    let href = window.location().href().ok()?;
+    let base = href.split('#').next()?.split('?').next()?;
+    let base = match base.rfind('/') {
+        Some(i) => &base[..i],
+        None => base,
+    };
+    let response =
+        wasm_bindgen_futures::JsFuture::from(window.fetch_with_str(&format!("{base}/healthz"))).await.ok()?;
+    let response: web_sys::Response = wasm_bindgen::JsCast::dyn_into(response).ok()?;
+    if !response.ok() {
+        return None;
+    }
+    let body = wasm_bindgen_futures::JsFuture::from(response.text().ok()?).await.ok()?.as_string()?;
+    let health: serde_json::Value = serde_json::from_str(&body).ok()?;
+    (health["status"] == "ok" && health.get("connections").is_some()).then(|| base.to_string())
 }
 
 fn report_problems(ctx: Ctx, problems: Vec<String>) {
@@ -149,6 +181,84 @@ pub async fn create(ctx: Ctx, form: NewWorkspace) -> Result<(), String> {
     ctx.phase.set(Phase::Ready);
     ctx.schedule_save();
     crate::browser::mark_loaded();
+    let relay = relay_for(&entry).await;
+    crate::sync::start(ctx, relay);
+    Ok(())
+}
+
+/// What an invitation carries: the workspace key, its name, and the relay to sync through.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Invite {
+    pub key: WorkspaceKey,
+    pub name: String,
+    pub relay: Option<String>,
+}
+
+impl Invite {
+    /// The invitation as a link to this app: `<app>#/join?k=<key>&n=<name>&r=<relay>`.
+    pub fn link(&self, app_url: &str) -> String {
+        let mut route = crate::route::Route::to(crate::route::Area::Settings, &["join"])
+            .with_query("k", &self.key.to_string())
+            .with_query("n", &self.name);
+        if let Some(relay) = &self.relay {
+            route = route.with_query("r", relay);
+        }
+        format!("{}{}", app_url.split('#').next().unwrap_or(app_url), route.href())
+    }
+
+    /// Reads an invitation from a link or from the bare code (the key).
+    pub fn parse(text: &str) -> Result<Invite, String> {
+        let text = text.trim();
+        let bad = || "That is not a Quota invitation: paste the whole link or the 64-character code.".to_string();
+        if let Ok(key) = text.parse::<WorkspaceKey>() {
+            return Ok(Invite { key, name: "Team workspace".into(), relay: None });
+        }
+        let fragment = text.split_once('#').map(|(_, f)| f).ok_or_else(bad)?;
+        let route = crate::route::Route::parse(fragment);
+        let key = route.param("k").ok_or_else(bad)?.parse::<WorkspaceKey>().map_err(|_| bad())?;
+        Ok(Invite {
+            key,
+            name: route.param("n").unwrap_or("Team workspace").to_string(),
+            relay: route.param("r").map(str::to_string),
+        })
+    }
+}
+
+/// Joins a team's workspace on this device: stores its key, adds this person as a member, and
+/// opens it; its data arrives through sync.
+pub async fn join(ctx: Ctx, invite: Invite, my_name: String) -> Result<(), String> {
+    let member: MemberId = ids::new_id();
+    let entry = Entry {
+        id: invite.key.workspace_id(),
+        key: invite.key.to_string(),
+        name: invite.name.clone(),
+        member: Some(member.to_string()),
+        relay: invite.relay.clone(),
+    };
+    if workspaces::list().iter().any(|e| e.id == entry.id) {
+        workspaces::set_current(&entry.id)?;
+        open(ctx, workspaces::current().ok_or("the workspace could not be opened")?).await;
+        return Ok(());
+    }
+    let mut repo = Repo::open(invite.key, ids::random_bytes()).await.map_err(|e| e.to_string())?;
+    let me = Member { id: member, name: my_name.trim().to_string(), role: MemberRole::Rep, ..Default::default() };
+    let doc = doc_of(&me);
+    if repo.needs_load(doc) {
+        let chunks = repo.store.chunks(&doc.to_string()).await.map_err(|e| e.to_string())?;
+        repo.load_chunks(doc, chunks);
+    }
+    repo.start_if_new(doc);
+    repo.ws.create(me, quota_core::Stamp::new(ids::now(), Some(member))).map_err(|e| e.to_string())?;
+    workspaces::upsert(entry.clone())?;
+    workspaces::set_current(&entry.id)?;
+    ctx.repo.set_value(Some(repo));
+    ctx.me.set(Some(member));
+    ctx.bump_all();
+    ctx.phase.set(Phase::Ready);
+    ctx.schedule_save();
+    crate::browser::mark_loaded();
+    let relay = relay_for(&entry).await;
+    crate::sync::start(ctx, relay);
     Ok(())
 }
 

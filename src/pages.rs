@@ -8,11 +8,13 @@ pub mod accounts;
 pub mod catalogue;
 pub mod channels;
 pub mod dashboard;
+pub mod data;
 pub mod deals;
 pub mod market;
 pub mod nested;
 pub mod participants;
 pub mod selling;
+pub mod settings;
 pub mod team;
 pub mod welcome;
 
@@ -33,6 +35,7 @@ pub fn page(route: Route) -> AnyView {
         Area::Commissions => crud_page::<quota_core::management::CommissionPlan>(route),
         Area::Recruiting => team::recruiting(route),
         Area::Costs => team::costs(route),
+        Area::Settings => settings::page(route),
         other => view! {
             <section class="page">
                 <h1>{other.label()}</h1>

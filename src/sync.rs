@@ -462,6 +462,32 @@ pub fn resume(ctx: Ctx) {
     }
 }
 
+/// The relay's base address, when the workspace syncs through one.
+pub fn relay_base(ctx: Ctx) -> Option<String> {
+    ctx.sync.with_value(|e| e.as_ref().and_then(|e| e.relay_url.clone()))
+}
+
+/// Turns syncing through the relay on or off (direct connections still need it to meet).
+pub fn set_relay_enabled(ctx: Ctx, enabled: bool) {
+    ctx.sync_view.update(|v| v.relay_enabled = enabled);
+    if enabled {
+        relay::connect(ctx);
+    } else {
+        relay::disconnect(ctx);
+        ctx.sync_view.update(|v| v.relay = RelayState::Off);
+    }
+}
+
+/// Turns direct browser-to-browser connections on or off.
+pub fn set_direct_enabled(ctx: Ctx, enabled: bool) {
+    ctx.sync_view.update(|v| v.direct_enabled = enabled);
+    if enabled {
+        rtc::start(ctx);
+    } else {
+        rtc::disconnect(ctx);
+    }
+}
+
 /// The member name behind a peer id (`<member>-<tab>`), for the list of connected teammates.
 pub fn peer_label(ctx: Ctx, peer: &str) -> String {
     let member = peer.split('-').next().unwrap_or_default();

@@ -334,6 +334,25 @@ impl<R: 'static> FieldSpec<R> {
         )
     }
 
+    /// A three-letter currency code.
+    pub fn currency(
+        name: &'static str,
+        label: &'static str,
+        get: fn(&R) -> Currency,
+        set: fn(&mut R, Currency),
+    ) -> Self {
+        Self::new(
+            name,
+            label,
+            Input::Text,
+            move |r| get(r).to_string(),
+            move |r, v, _| {
+                set(r, v.parse::<Currency>().map_err(|e| e.to_string())?);
+                Ok(())
+            },
+        )
+    }
+
     /// A reporting period: `2026`, `2026-Q2` or `2026-05`.
     pub fn period(
         name: &'static str,

@@ -16,6 +16,7 @@ pub fn Welcome() -> impl IntoView {
     let currency = RwSignal::new("EUR".to_string());
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
+    let joining = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let currency_code = match currency.get_untracked().parse::<Currency>() {
@@ -43,6 +44,10 @@ pub fn Welcome() -> impl IntoView {
             busy.set(false);
         });
     };
+    let route = ctx.route.get_untracked();
+    if route.area == crate::route::Area::Settings && route.param("k").is_some() {
+        return view! { <main class="welcome"><crate::pages::settings::Join route/></main> }.into_any();
+    }
     view! {
         <main class="welcome">
             <h1>"Welcome to Quota"</h1>
@@ -66,6 +71,13 @@ pub fn Welcome() -> impl IntoView {
                 <p class="form-problems" role="alert">{move || error.get()}</p>
                 <button type="submit" class="primary" disabled=move || busy.get() data-testid="create-workspace">"Create workspace"</button>
             </form>
+            <p>"Joining a team? Open the invitation link you were sent, or "
+                <a href=crate::route::Route::to(crate::route::Area::Settings, &["join"]).with_query("k", "").href()
+                    on:click=move |ev| { ev.prevent_default(); joining.set(true); }>"paste an invitation"</a>"."</p>
+            <Show when=move || joining.get()>
+                <crate::pages::settings::Join route=crate::route::Route::to(crate::route::Area::Settings, &["join"])/>
+            </Show>
         </main>
     }
+    .into_any()
 }

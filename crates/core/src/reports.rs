@@ -13,13 +13,13 @@ use crate::org::{OrgUnitId, PersonId, TerritoryId};
 
 pub mod commission;
 pub mod costs;
-pub mod review;
 pub mod forecast;
 pub mod growth;
 pub mod pipeline;
 pub mod plan_actual;
 pub mod priority;
 pub mod productivity;
+pub mod review;
 pub mod scorecard;
 pub mod segments;
 pub mod winloss;
