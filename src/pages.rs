@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use crate::route::{Area, Route};
 
 pub mod accounts;
+pub mod activities;
 pub mod catalogue;
 pub mod channels;
 pub mod dashboard;
@@ -27,7 +28,7 @@ pub fn page(route: Route) -> AnyView {
         Area::Channels => channels::page(route),
         Area::Leads => crud_page::<quota_core::lead::Lead>(route),
         Area::Deals => deals::page(route),
-        Area::Activities => crud_page::<quota_core::activity::Activity>(route),
+        Area::Activities => activities::page(route),
         Area::Service => crud_page::<quota_core::service::ServiceCase>(route),
         Area::Products => catalogue::page(route),
         Area::Organisation => team::organisation(route),

@@ -172,6 +172,7 @@ fn AccountRelated(id: AccountId) -> impl IntoView {
             <section class="panel"><h2>"Deals"</h2>{move || list(data().1, "No deals yet.")}</section>
             <section class="panel"><h2>"Service cases"</h2>{move || list(data().2, "No service cases.")}</section>
         </div>
+        <crate::pages::activities::ActivitiesOf account=id/>
     }
 }
 
