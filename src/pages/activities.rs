@@ -318,7 +318,7 @@ pub fn ActivitiesOf(
                     (a.id, a.subject.clone(), format!("{} · {when} · {state}", a.kind.label()))
                 })
                 .collect();
-            list.sort_by(|a, b| b.0.cmp(&a.0));
+            list.sort_by_key(|item| std::cmp::Reverse(item.0));
             list
         })
         .unwrap_or_default()

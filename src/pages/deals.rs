@@ -397,6 +397,9 @@ fn DealActions(id: DealId) -> impl IntoView {
     }
 }
 
+/// A change to a deal's lines, applied to the latest lines when it is saved.
+type LineChange = Box<dyn FnOnce(&mut BTreeMap<LineId, LineItem>)>;
+
 #[component]
 fn DealLines(id: DealId) -> impl IntoView {
     let ctx = ctx();
@@ -428,7 +431,7 @@ fn DealLines(id: DealId) -> impl IntoView {
     let price = RwSignal::new(String::new());
     let discount = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
-    let save = move |change: Box<dyn FnOnce(&mut BTreeMap<LineId, LineItem>)>| {
+    let save = move |change: LineChange| {
         spawn_local(async move {
             let Some(mut current) = ctx.with_ws(|ws| ws.data.deals.get(id).map(|d| d.lines.clone())).flatten() else {
                 return;
