@@ -418,7 +418,7 @@ impl Workspace {
     }
 
     /// The tables of a plan version's draft documents, which hold only its plan (targets and
-    /// budgets); `None` while no draft document of the version is loaded.
+    /// budgets); `None` until a draft document of the version has been read.
     pub fn draft_data(&self, version: PlanVersionId) -> Option<&Tables> {
         self.drafts.get(&version)
     }

@@ -8,7 +8,13 @@
 //! tables ([`Workspace::draft_data`]), never into the live ones. Adoption merges rather than
 //! copies: live edits made meanwhile survive, the draft's change messages join the live
 //! document's history, and a target edited both live and in the draft keeps both values as a
-//! conflict ([`Workspace::conflicts`]) with Automerge's usual winner shown.
+//! conflict ([`Workspace::conflicts`]) with Automerge's usual winner shown. Merged changes keep
+//! the time they were made in the draft, so [`Workspace::as_of`] a moment between a draft edit
+//! and the adoption already shows the edit in the live plan.
+//!
+//! Every draft is written by an actor of its own (see `Workspace::actor_for`): a draft and its
+//! live document share history, and one actor writing different changes to both would make them
+//! impossible to merge.
 
 use std::collections::{BTreeMap, BTreeSet};
 
