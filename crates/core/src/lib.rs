@@ -24,6 +24,7 @@ pub mod product;
 pub mod review;
 
 pub mod commands;
+pub mod exchange;
 pub mod generate;
 pub mod reports;
 pub mod service;

@@ -18,8 +18,9 @@ use sha2::{Digest, Sha256};
 
 use crate::collection::{Collection, DocName, HasTable, ReadProblem, Tables};
 use crate::date::Timestamp;
-use crate::error::{Error, Result};
+use crate::error::{Error, Invalid, Result};
 use crate::record::Record;
+use crate::review::PlanVersionId;
 use crate::settings::MemberId;
 
 /// The secret that identifies a workspace and everything derived from it: document ids, the
@@ -230,6 +231,22 @@ pub struct Workspace {
     shards: BTreeMap<DocName, Shard>,
     /// Records that could not be read, by document; replaced each time the document is re-read.
     unreadable: BTreeMap<DocName, Vec<ReadProblem>>,
+    /// The tables of each plan version's draft documents, kept apart so that drafts never show
+    /// in the live tables.
+    drafts: BTreeMap<PlanVersionId, Tables>,
+}
+
+/// The tables a document's records belong to: the live tables, or its plan version's draft
+/// tables. A free function so that callers can borrow a shard at the same time.
+fn tables_for<'a>(
+    data: &'a mut Tables,
+    drafts: &'a mut BTreeMap<PlanVersionId, Tables>,
+    name: DocName,
+) -> &'a mut Tables {
+    match name.draft {
+        None => data,
+        Some(version) => drafts.entry(version).or_default(),
+    }
 }
 
 /// The version tag of the start-up cache format; a cache with another tag is ignored.
@@ -245,6 +262,24 @@ impl Workspace {
             data: Tables::default(),
             shards: BTreeMap::new(),
             unreadable: BTreeMap::new(),
+            drafts: BTreeMap::new(),
+        }
+    }
+
+    /// The actor that writes to a document. Draft documents get an actor of their own, derived
+    /// from this copy's actor and the plan version: a draft is merged into its live document
+    /// later, and two documents that share history must never receive different changes from
+    /// one actor.
+    fn actor_for(&self, name: DocName) -> ActorId {
+        match name.draft {
+            None => self.actor.clone(),
+            Some(version) => {
+                let mut hash = Sha256::new();
+                hash.update(b"quota/draft-actor/");
+                hash.update(self.actor.to_bytes());
+                hash.update(version.to_string().as_bytes());
+                ActorId::from(&hash.finalize()[..16])
+            }
         }
     }
 
@@ -273,9 +308,8 @@ impl Workspace {
 
     /// Starts an empty document; for a brand-new workspace or a shard nobody has written yet.
     pub fn start_empty(&mut self, name: DocName) {
-        self.shards
-            .entry(name)
-            .or_insert_with(|| Shard { doc: Automerge::new().with_actor(self.actor.clone()), saved: Vec::new() });
+        let actor = self.actor_for(name);
+        self.shards.entry(name).or_insert_with(|| Shard { doc: Automerge::new().with_actor(actor), saved: Vec::new() });
     }
 
     /// Loads a document from its stored chunks (a snapshot and incremental saves, in any order).
@@ -323,11 +357,11 @@ impl Workspace {
                     .unwrap_or_default()
             }
         };
-        doc.set_actor(self.actor.clone());
+        doc.set_actor(self.actor_for(name));
         report.waiting = if report.skipped.is_empty() { 0 } else { doc.get_missing_deps(&[]).len() };
         let saved = doc.get_heads();
         if refresh_tables {
-            let problems = self.data.reload(name, &doc, None);
+            let problems = tables_for(&mut self.data, &mut self.drafts, name).reload(name, &doc, None);
             report.unreadable.clone_from(&problems);
             self.unreadable.insert(name, problems);
         }
@@ -338,7 +372,7 @@ impl Workspace {
     /// Re-reads every record of a loaded document into the tables.
     pub fn reread(&mut self, name: DocName) {
         if let Some(shard) = self.shards.get(&name) {
-            let problems = self.data.reload(name, &shard.doc, None);
+            let problems = tables_for(&mut self.data, &mut self.drafts, name).reload(name, &shard.doc, None);
             self.unreadable.insert(name, problems);
         }
     }
@@ -347,17 +381,23 @@ impl Workspace {
     /// document, so the app shows data at once and loads documents in the background.
     pub fn projection(&self, name: DocName) -> Vec<u8> {
         let mut out = vec![PROJECTION_VERSION];
-        out.extend(self.data.encode_shard(name));
+        let tables = match name.draft {
+            None => Some(&self.data),
+            Some(version) => self.drafts.get(&version),
+        };
+        out.extend(tables.map_or_else(|| Tables::default().encode_shard(name), |t| t.encode_shard(name)));
         out
     }
 
     /// Fills the tables for one document from its start-up cache.
     pub fn load_projection(&mut self, name: DocName, bytes: &[u8]) -> Result<(), ProjectionError> {
         match bytes.split_first() {
-            Some((&PROJECTION_VERSION, rest)) => self.data.decode_shard(name, rest).map_err(|e| match e {
-                crate::collection::CacheError::OtherSchema => ProjectionError::OtherSchema,
-                crate::collection::CacheError::Damaged(reason) => ProjectionError::Damaged(reason),
-            }),
+            Some((&PROJECTION_VERSION, rest)) => {
+                tables_for(&mut self.data, &mut self.drafts, name).decode_shard(name, rest).map_err(|e| match e {
+                    crate::collection::CacheError::OtherSchema => ProjectionError::OtherSchema,
+                    crate::collection::CacheError::Damaged(reason) => ProjectionError::Damaged(reason),
+                })
+            }
             Some((&v, _)) => Err(ProjectionError::OtherVersion(v)),
             None => Err(ProjectionError::Damaged("empty".into())),
         }
@@ -372,17 +412,65 @@ impl Workspace {
         DocName::live(R::COLLECTION, R::shard(id))
     }
 
+    /// The document a record lives in, live or in a plan version's draft.
+    fn doc_in<R: Record>(draft: Option<PlanVersionId>, id: R::Id) -> DocName {
+        DocName { draft, ..Self::doc_of::<R>(id) }
+    }
+
+    /// The tables of a plan version's draft documents, which hold only its plan (targets and
+    /// budgets); `None` until a draft document of the version has been read.
+    pub fn draft_data(&self, version: PlanVersionId) -> Option<&Tables> {
+        self.drafts.get(&version)
+    }
+
+    /// The loaded draft documents of a plan version.
+    pub fn drafts_of(&self, version: PlanVersionId) -> impl Iterator<Item = DocName> + '_ {
+        self.shards.keys().filter(move |n| n.draft == Some(version)).copied()
+    }
+
+    fn get_in<R: Record>(&self, draft: Option<PlanVersionId>, id: R::Id) -> Option<&R>
+    where
+        Tables: HasTable<R>,
+    {
+        match draft {
+            None => self.data.table().get(id),
+            Some(version) => self.drafts.get(&version)?.table().get(id),
+        }
+    }
+
+    /// Checks a record against the tables it joins. In a draft these are the live tables with the
+    /// draft's targets and budgets in place of the live ones: references to people, channels or
+    /// units resolve against live data, and duplicates are looked for in the draft's own plan.
+    fn validate_in<R: Record>(&mut self, draft: Option<PlanVersionId>, record: &R) -> Result<(), Invalid> {
+        let Some(version) = draft else { return record.validate(&self.data) };
+        let plan = self.drafts.entry(version).or_default();
+        std::mem::swap(&mut self.data.targets, &mut plan.targets);
+        std::mem::swap(&mut self.data.budgets, &mut plan.budgets);
+        let out = record.validate(&self.data);
+        std::mem::swap(&mut self.data.targets, &mut plan.targets);
+        std::mem::swap(&mut self.data.budgets, &mut plan.budgets);
+        out
+    }
+
     /// Adds a new record.
     pub fn create<R: Record>(&mut self, record: R, stamp: Stamp) -> Result<()>
     where
         Tables: HasTable<R>,
     {
+        self.create_in(None, record, stamp)
+    }
+
+    /// Adds a new record to the live data (`draft` is `None`) or to a plan version's draft.
+    pub fn create_in<R: Record>(&mut self, draft: Option<PlanVersionId>, record: R, stamp: Stamp) -> Result<()>
+    where
+        Tables: HasTable<R>,
+    {
         let id = record.id();
-        if self.data.table().contains(id) {
+        if self.get_in::<R>(draft, id).is_some() {
             return Err(Error::AlreadyExists { collection: R::COLLECTION.name(), id: id.to_string() });
         }
-        record.validate(&self.data)?;
-        let name = Self::doc_of::<R>(id);
+        self.validate_in(draft, &record)?;
+        let name = Self::doc_in::<R>(draft, id);
         let msg = message(Op::Create, R::COLLECTION, &id.to_string(), stamp.by, R::FIELDS);
         let shard = self.shard_mut(name)?;
         shard
@@ -395,7 +483,7 @@ impl Workspace {
                 },
             )
             .map_err(|f| f.error)?;
-        self.data.table_mut().put(record);
+        tables_for(&mut self.data, &mut self.drafts, name).table_mut().put(record);
         Ok(())
     }
 
@@ -405,18 +493,29 @@ impl Workspace {
     where
         Tables: HasTable<R>,
     {
+        self.update_in(None, record, stamp)
+    }
+
+    /// [`Workspace::update`] in the live data (`draft` is `None`) or in a plan version's draft.
+    pub fn update_in<R: Record>(
+        &mut self,
+        draft: Option<PlanVersionId>,
+        record: R,
+        stamp: Stamp,
+    ) -> Result<Vec<&'static str>>
+    where
+        Tables: HasTable<R>,
+    {
         let id = record.id();
         let old = self
-            .data
-            .table()
-            .get(id)
+            .get_in::<R>(draft, id)
             .ok_or_else(|| Error::NotFound { collection: R::COLLECTION.name(), id: id.to_string() })?;
         let changed = record.changed_fields(old);
         if changed.is_empty() {
             return Ok(changed);
         }
-        record.validate(&self.data)?;
-        let name = Self::doc_of::<R>(id);
+        self.validate_in(draft, &record)?;
+        let name = Self::doc_in::<R>(draft, id);
         let msg = message(Op::Update, R::COLLECTION, &id.to_string(), stamp.by, &changed);
         let shard = self.shard_mut(name)?;
         shard
@@ -432,7 +531,7 @@ impl Workspace {
                 },
             )
             .map_err(|f| f.error)?;
-        self.data.table_mut().put(record);
+        tables_for(&mut self.data, &mut self.drafts, name).table_mut().put(record);
         Ok(changed)
     }
 
@@ -461,10 +560,18 @@ impl Workspace {
     where
         Tables: HasTable<R>,
     {
-        if !self.data.table().contains(id) {
+        self.delete_in(None, id, stamp)
+    }
+
+    /// [`Workspace::delete`] in the live data (`draft` is `None`) or in a plan version's draft.
+    pub fn delete_in<R: Record>(&mut self, draft: Option<PlanVersionId>, id: R::Id, stamp: Stamp) -> Result<R>
+    where
+        Tables: HasTable<R>,
+    {
+        if self.get_in::<R>(draft, id).is_none() {
             return Err(Error::NotFound { collection: R::COLLECTION.name(), id: id.to_string() });
         }
-        let name = Self::doc_of::<R>(id);
+        let name = Self::doc_in::<R>(draft, id);
         let msg = message(Op::Delete, R::COLLECTION, &id.to_string(), stamp.by, &[]);
         let shard = self.shard_mut(name)?;
         shard
@@ -474,7 +581,7 @@ impl Workspace {
                 |tx| tx.delete(ROOT, id.to_string().as_str()),
             )
             .map_err(|f| f.error)?;
-        Ok(self.data.table_mut().remove(id).expect("checked above"))
+        Ok(tables_for(&mut self.data, &mut self.drafts, name).table_mut().remove(id).expect("checked above"))
     }
 
     /// Runs `change` on a document (receiving sync messages, merging a file) and re-reads the
@@ -487,7 +594,8 @@ impl Workspace {
         if before != after {
             let touched = touched_keys(&shard.doc, &before, &after);
             let keys: Vec<String> = touched.into_iter().collect();
-            let problems = self.data.reload(name, &self.shards[&name].doc, Some(&keys));
+            let problems =
+                tables_for(&mut self.data, &mut self.drafts, name).reload(name, &self.shards[&name].doc, Some(&keys));
             let entry = self.unreadable.entry(name).or_default();
             entry.retain(|p| !keys.contains(&p.key));
             entry.extend(problems);
@@ -526,7 +634,12 @@ impl Workspace {
 
     /// The history of one record, oldest first, read from its document's change messages.
     pub fn history<R: Record>(&self, id: R::Id) -> Vec<HistoryEntry> {
-        let name = Self::doc_of::<R>(id);
+        self.history_in::<R>(None, id)
+    }
+
+    /// [`Workspace::history`] of a live record (`draft` is `None`) or of its copy in a draft.
+    pub fn history_in<R: Record>(&self, draft: Option<PlanVersionId>, id: R::Id) -> Vec<HistoryEntry> {
+        let name = Self::doc_in::<R>(draft, id);
         let Some(shard) = self.shards.get(&name) else { return Vec::new() };
         let wanted = format!("{}/{}", R::COLLECTION.name(), id);
         let mut out: Vec<HistoryEntry> = shard
@@ -552,7 +665,12 @@ impl Workspace {
 
     /// The fields of a record that hold concurrent values right now.
     pub fn conflicts<R: Record>(&self, id: R::Id) -> Vec<Conflict> {
-        let name = Self::doc_of::<R>(id);
+        self.conflicts_in::<R>(None, id)
+    }
+
+    /// [`Workspace::conflicts`] of a live record (`draft` is `None`) or of its copy in a draft.
+    pub fn conflicts_in<R: Record>(&self, draft: Option<PlanVersionId>, id: R::Id) -> Vec<Conflict> {
+        let name = Self::doc_in::<R>(draft, id);
         let Some(shard) = self.shards.get(&name) else { return Vec::new() };
         let doc = &shard.doc;
         let Ok(Some((Value::Object(ObjType::Map), obj))) = doc.get(ROOT, id.to_string().as_str()) else {
@@ -628,7 +746,7 @@ impl Workspace {
         for (name, shard) in &self.shards {
             let heads = heads_at(&shard.doc, at);
             let doc = shard.doc.fork_at(&heads)?;
-            past.data.reload(*name, &doc, None);
+            tables_for(&mut past.data, &mut past.drafts, *name).reload(*name, &doc, None);
             past.shards.insert(*name, Shard { saved: doc.get_heads(), doc });
         }
         Ok(past)
@@ -642,8 +760,8 @@ impl Workspace {
     /// Puts a document in place as it is (a draft plan's fork, a merged file), re-reading its
     /// records.
     pub fn insert_doc(&mut self, name: DocName, mut doc: Automerge) {
-        doc.set_actor(self.actor.clone());
-        let problems = self.data.reload(name, &doc, None);
+        doc.set_actor(self.actor_for(name));
+        let problems = tables_for(&mut self.data, &mut self.drafts, name).reload(name, &doc, None);
         self.unreadable.insert(name, problems);
         self.shards.insert(name, Shard { saved: Vec::new(), doc });
     }
