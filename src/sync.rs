@@ -162,6 +162,17 @@ impl Engine {
         }
     }
 
+    /// Adds the draft documents of every plan version, so drafts sync like live data.
+    fn refresh_drafts(&mut self, data: &quota_core::Tables) {
+        for version in data.plan_versions.iter() {
+            for name in quota_core::commands::review::draft_names(version.id) {
+                let id = DocumentId(self.key.doc_id(name));
+                self.ids.entry(id).or_insert(name);
+                self.names.entry(name).or_insert(id);
+            }
+        }
+    }
+
     pub fn open_link(&mut self, via: Via, peer: Option<String>) -> ConnectionId {
         let id = ConnectionId(self.next_connection);
         self.next_connection += 1;
@@ -208,7 +219,12 @@ impl Engine {
 pub fn start(ctx: Ctx, relay_url: Option<String>) {
     let Some(key) = ctx.repo.with_value(|r| r.as_ref().map(|r| r.ws.key())) else { return };
     let member = ctx.me.get_untracked().map(|m| m.to_string());
-    let engine = Engine::new(key, member, relay_url.clone());
+    let mut engine = Engine::new(key, member, relay_url.clone());
+    ctx.repo.with_value(|r| {
+        if let Some(r) = r {
+            engine.refresh_drafts(&r.ws.data);
+        }
+    });
     ctx.sync.set_value(Some(engine));
     ctx.sync_view.update(|v| {
         v.relay = if relay_url.is_some() { RelayState::Connecting } else { RelayState::Off };
@@ -281,6 +297,7 @@ pub fn local_changes(ctx: Ctx) {
             ctx.sync
                 .try_update_value(|engine| {
                     let engine = engine.as_mut()?;
+                    engine.refresh_drafts(&repo.ws.data);
                     let moved: Vec<DocName> = repo
                         .ws
                         .docs()
