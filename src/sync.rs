@@ -162,15 +162,20 @@ impl Engine {
         }
     }
 
-    /// Adds the draft documents of every plan version, so drafts sync like live data.
-    fn refresh_drafts(&mut self, data: &quota_core::Tables) {
+    /// Adds the draft documents of every plan version, so drafts sync like live data. Returns
+    /// the ids it had not known, to ask peers for.
+    fn refresh_drafts(&mut self, data: &quota_core::Tables) -> Vec<DocumentId> {
+        let mut added = Vec::new();
         for version in data.plan_versions.iter() {
             for name in quota_core::commands::review::draft_names(version.id) {
                 let id = DocumentId(self.key.doc_id(name));
-                self.ids.entry(id).or_insert(name);
-                self.names.entry(name).or_insert(id);
+                if self.ids.insert(id, name).is_none() {
+                    added.push(id);
+                }
+                self.names.insert(name, id);
             }
         }
+        added
     }
 
     pub fn open_link(&mut self, via: Via, peer: Option<String>) -> ConnectionId {
@@ -297,14 +302,19 @@ pub fn local_changes(ctx: Ctx) {
             ctx.sync
                 .try_update_value(|engine| {
                     let engine = engine.as_mut()?;
-                    engine.refresh_drafts(&repo.ws.data);
+                    let new_drafts = engine.refresh_drafts(&repo.ws.data);
+                    let mut out = Vec::new();
+                    for id in new_drafts {
+                        let Engine { hub, ids, .. } = &mut *engine;
+                        let mut docs = Docs { repo: &mut *repo, ids, changed: &mut changed };
+                        out.extend(hub.request(&mut docs, &id));
+                    }
                     let moved: Vec<DocName> = repo
                         .ws
                         .docs()
                         .filter(|(name, doc)| engine.offered.get(name).is_none_or(|h| *h != doc.get_heads()))
                         .map(|(name, _)| name)
                         .collect();
-                    let mut out = Vec::new();
                     for name in moved {
                         if let Some(doc) = repo.ws.doc(name) {
                             engine.offered.insert(name, doc.get_heads());
