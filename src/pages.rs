@@ -14,6 +14,7 @@ pub mod deals;
 pub mod market;
 pub mod nested;
 pub mod participants;
+pub mod review;
 pub mod selling;
 pub mod settings;
 pub mod team;
@@ -37,6 +38,7 @@ pub fn page(route: Route) -> AnyView {
         Area::Recruiting => team::recruiting(route),
         Area::Costs => team::costs(route),
         Area::Settings => settings::page(route),
+        Area::Review => review::page(route),
         other => view! {
             <section class="page">
                 <h1>{other.label()}</h1>
