@@ -75,3 +75,29 @@ pub fn set_interval(millis: i32, f: impl FnMut() + 'static) {
     window.set_interval_with_callback_and_timeout_and_arguments_0(callback.as_ref().unchecked_ref(), millis).ok();
     callback.forget();
 }
+
+/// Offers bytes to the user as a file download.
+pub fn download(filename: &str, mime: &str, bytes: &[u8]) -> Result<(), String> {
+    let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(|e| format!("{e:?}"))?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|e| format!("{e:?}"))?;
+    let anchor: web_sys::HtmlAnchorElement =
+        document.create_element("a").map_err(|e| format!("{e:?}"))?.dyn_into().map_err(|_| "not an anchor")?;
+    anchor.set_href(&url);
+    anchor.set_download(filename);
+    anchor.click();
+    // Revoking later lets the browser finish reading the blob first.
+    set_timeout(10_000, move || {
+        web_sys::Url::revoke_object_url(&url).ok();
+    });
+    Ok(())
+}
+
+/// Reads a file the user picked.
+pub async fn read_file(file: &web_sys::File) -> Result<Vec<u8>, String> {
+    let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await.map_err(|e| format!("{e:?}"))?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+}

@@ -94,6 +94,11 @@ impl Repo {
         self.on_disk.keys().filter(|n| self.cached.contains(n) && !self.ws.is_loaded(**n)).copied().collect()
     }
 
+    /// Every document with data on disk that is not loaded yet.
+    pub fn unloaded(&self) -> Vec<DocName> {
+        self.on_disk.keys().filter(|n| !self.ws.is_loaded(**n)).copied().collect()
+    }
+
     /// Whether a document must be read from disk before it can be edited.
     pub fn needs_load(&self, name: DocName) -> bool {
         !self.ws.is_loaded(name) && self.on_disk.contains_key(&name)

@@ -164,6 +164,15 @@ impl Ctx {
         Ok(())
     }
 
+    /// Loads every stored document (before an import that may touch any of them).
+    pub async fn ensure_all_loaded(&self) -> Result<(), Error> {
+        let names = self.repo.with_value(|r| r.as_ref().map(|r| r.unloaded())).unwrap_or_default();
+        for name in names {
+            self.ensure_loaded(name).await?;
+        }
+        Ok(())
+    }
+
     fn edit<T>(&self, collection: Collection, f: impl FnOnce(&mut Workspace) -> Result<T, Error>) -> Result<T, Error> {
         let result = self
             .repo
