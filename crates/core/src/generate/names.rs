@@ -159,9 +159,11 @@ pub const CITIES: &[&str] = &[
     "Gera",
 ];
 
-/// Product categories: name, priority (1 is highest), and the products in them with their SKU
-/// prefix, list price and unit cost in whole euros.
-pub const CATEGORIES: &[(&str, u32, &[(&str, &str, i64, i64)])] = &[
+/// A product: name, SKU prefix, list price and unit cost in whole euros.
+pub type ProductSpec = (&'static str, &'static str, i64, i64);
+
+/// Product categories: name, priority (1 is highest), and the products in them.
+pub const CATEGORIES: &[(&str, u32, &[ProductSpec])] = &[
     (
         "Power tools",
         1,

@@ -971,7 +971,7 @@ impl Builder<'_> {
         };
         let probability = (status == DealStatus::Open && self.rng.chance(10)).then(|| (STAGES[stage].1 + 10).min(95));
         let notes = match loss_reason {
-            Some(_) if i % 3 == 0 => LongText::from(*self.rng.pick(names::LOSS_NOTES)),
+            Some(_) if i.is_multiple_of(3) => LongText::from(*self.rng.pick(names::LOSS_NOTES)),
             _ => LongText::default(),
         };
         let id = self.id_on(created);
@@ -1716,7 +1716,7 @@ impl Builder<'_> {
 
     fn costs_and_budgets(&mut self) -> Result<()> {
         let today = self.today;
-        let months = (self.size.history_days / 30) as i32;
+        let months = self.size.history_days / 30;
         let mut costs = Vec::new();
         let mut won_by_month: BTreeMap<Period, i64> = BTreeMap::new();
         for deal in self.deals.iter().filter(|d| d.status == DealStatus::Won) {

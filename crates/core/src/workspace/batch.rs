@@ -114,9 +114,8 @@ impl Workspace {
             return Err(BatchError::Rejected(rejected));
         }
 
-        let mut written = 0;
         let docs: Vec<(DocName, Vec<R::Id>)> = by_doc.into_iter().collect();
-        for (name, ids) in &docs {
+        for (written, (name, ids)) in docs.iter().enumerate() {
             let table: &crate::collection::Table<R> = self.data.table();
             let shard = self.shards.get_mut(name).expect("checked above");
             let msg = import_message(R::COLLECTION, stamp.by, ids.len());
@@ -151,7 +150,6 @@ impl Workspace {
                 }
                 return Err(Error::Document(failure.error).into());
             }
-            written += 1;
         }
         Ok(())
     }
