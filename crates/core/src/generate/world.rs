@@ -594,6 +594,7 @@ impl Builder<'_> {
             unit,
             manager,
             hired: Some(hired),
+            left: None,
             active: true,
             salary: Some(eur(salary + self.rng.between(0, 8) * 100)),
             onboarding: BTreeMap::new(),
