@@ -34,7 +34,7 @@ use crate::product::{PriceEntry, PriceList, Product, ProductCategory, ProductCat
 use crate::record::Record;
 use crate::review::{PlanVersion, VersionStatus};
 use crate::service::{CaseStatus, Priority, ServiceCase};
-use crate::settings::{Member, MemberId, MemberRole, Pipeline, Settings, SettingsId, Stage, StageId, StageKind};
+use crate::settings::{Member, MemberId, MemberRole, Settings, SettingsId, StageId, StageKind};
 use crate::workspace::{Stamp, Workspace};
 
 /// How records reach the workspace.
@@ -53,7 +53,8 @@ fn eur(units: i64) -> Money {
     Money::units(units, EUR)
 }
 
-/// The stages of the standard pipeline, left to right, with their default probability.
+/// The stages of the standard pipeline ([`Pipeline::standard`](crate::settings::Pipeline::standard)), left to right, with their
+/// default probability.
 const STAGES: [(&str, u32, StageKind); 6] = [
     ("Lead in", 10, StageKind::Open),
     ("Qualified", 25, StageKind::Open),
@@ -273,16 +274,12 @@ impl Builder<'_> {
         }])?;
         let created = self.first_day().add_days(-60);
         self.pipeline = self.id_on(created);
-        let mut stages = BTreeMap::new();
-        for (i, (name, probability, kind)) in STAGES.iter().enumerate() {
-            let id: StageId = self.id_on(created);
-            self.stages.push(id);
-            stages.insert(
-                id,
-                Stage { name: (*name).into(), order: (i as i64 + 1) * 10, probability: *probability, kind: *kind },
-            );
+        let mut stages = [StageId::default(); 6];
+        for stage in &mut stages {
+            *stage = self.id_on(created);
         }
-        self.put(vec![Pipeline { id: self.pipeline, name: "Sales".into(), stages, is_default: true }])
+        self.stages = stages.to_vec();
+        crate::commands::selling::create_standard_pipeline(self.ws, self.pipeline, stages, self.stamp)
     }
 
     fn market(&mut self) -> Result<()> {
