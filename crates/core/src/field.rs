@@ -3,10 +3,10 @@
 //! Writes compare with what the document holds and touch only what differs, so two people who
 //! edit different fields of one record never conflict, and saving an unchanged form adds nothing.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use automerge::transaction::Transactable;
-use automerge::{AutomergeError, ObjId, ObjType, ReadDoc, ScalarValue, Value};
+use automerge::{AutomergeError, ObjId, ObjType, ReadDoc, ScalarValue, TextEncoding, Value, hydrate};
 use serde::{Deserialize, Serialize};
 
 use crate::id::TypedId;
@@ -56,6 +56,35 @@ pub trait Field: Sized + Default + PartialEq {
     fn nested_schema() -> String {
         String::new()
     }
+    /// The value as `write` would store it under a new record, built in memory so that many
+    /// records can be written at once (see [`Workspace::create_batch`](crate::Workspace::create_batch)).
+    fn tree(&self) -> Tree {
+        Tree::Unsupported
+    }
+}
+
+/// How a field appears in a new record's tree.
+pub enum Tree {
+    /// Nothing is stored: an empty optional value, empty text or an empty set.
+    Absent,
+    Value(hydrate::Value),
+    /// The type has no tree form; records holding it are written field by field.
+    Unsupported,
+}
+
+/// A new record's map built from its fields' trees, or `None` when a field has no tree form.
+pub fn tree_of(fields: Vec<(&'static str, Tree)>) -> Option<hydrate::Value> {
+    let mut map: HashMap<&str, hydrate::Value> = HashMap::with_capacity(fields.len());
+    for (key, tree) in fields {
+        match tree {
+            Tree::Absent => {}
+            Tree::Value(value) => {
+                map.insert(key, value);
+            }
+            Tree::Unsupported => return None,
+        }
+    }
+    Some(map.into())
 }
 
 /// Reads a scalar field; text objects are accepted as strings, since JavaScript peers write them.
@@ -95,6 +124,9 @@ macro_rules! scalar_field {
             }
             fn write<T: automerge::transaction::Transactable>(&self, tx: &mut T, obj: &automerge::ObjId, key: &str) -> Result<(), automerge::AutomergeError> {
                 $crate::field::write_scalar(self, tx, obj, key)
+            }
+            fn tree(&self) -> $crate::field::Tree {
+                $crate::field::Tree::Value(automerge::hydrate::Value::Scalar($crate::field::Scalar::to_scalar(self)))
             }
         }
     )*};
@@ -180,6 +212,13 @@ impl<S: Scalar + PartialEq> Field for Option<S> {
             None => Ok(()),
         }
     }
+
+    fn tree(&self) -> Tree {
+        match self {
+            Some(value) => Tree::Value(hydrate::Value::Scalar(value.to_scalar())),
+            None => Tree::Absent,
+        }
+    }
 }
 
 /// Free text that two people may edit at once: an Automerge text object, merged character by
@@ -236,6 +275,15 @@ impl Field for LongText {
         }
         Ok(())
     }
+
+    fn tree(&self) -> Tree {
+        if self.0.is_empty() {
+            Tree::Absent
+        } else {
+            // The encoding only shapes the in-memory value; the text is stored as characters.
+            Tree::Value(hydrate::Value::text(TextEncoding::UnicodeCodePoint, &self.0))
+        }
+    }
 }
 
 /// A set of ids, stored as a map from id to `true`, so that concurrent additions and removals of
@@ -271,6 +319,16 @@ impl<K: TypedId> Field for BTreeSet<K> {
         }
         Ok(())
     }
+
+    fn tree(&self) -> Tree {
+        if self.is_empty() {
+            return Tree::Absent;
+        }
+        let keys: Vec<String> = self.iter().map(|id| id.to_string()).collect();
+        let map: HashMap<&str, hydrate::Value> =
+            keys.iter().map(|k| (k.as_str(), hydrate::Value::scalar(true))).collect();
+        Tree::Value(map.into())
+    }
 }
 
 /// A record nested inside another, keyed by its own id (a deal's line items, a plan's tiers).
@@ -281,6 +339,10 @@ pub trait Nested: Sized + Clone + PartialEq + Default {
     fn schema() -> String;
     fn read_fields<D: ReadDoc>(doc: &D, obj: &ObjId) -> Result<Self, FieldError>;
     fn write_fields<T: Transactable>(&self, tx: &mut T, obj: &ObjId) -> Result<(), AutomergeError>;
+    /// The item's map as `write_fields` would store it new; `None` when it has no tree form.
+    fn tree(&self) -> Option<hydrate::Value> {
+        None
+    }
 }
 
 /// Nested records keyed by id: a map of maps, so concurrent edits of different items merge.
@@ -325,6 +387,21 @@ impl<K: TypedId, V: Nested> Field for BTreeMap<K, V> {
             value.write_fields(tx, &item)?;
         }
         Ok(())
+    }
+
+    fn tree(&self) -> Tree {
+        if self.is_empty() {
+            return Tree::Absent;
+        }
+        let mut items = Vec::with_capacity(self.len());
+        for (id, value) in self {
+            match value.tree() {
+                Some(tree) => items.push((id.to_string(), tree)),
+                None => return Tree::Unsupported,
+            }
+        }
+        let map: HashMap<&str, hydrate::Value> = items.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+        Tree::Value(map.into())
     }
 }
 

@@ -29,6 +29,11 @@ pub trait Record: Sized + Clone + PartialEq + Default + Serialize + DeserializeO
     /// Field names and types in order, nested records included: a start-up cache written with
     /// another schema is not read.
     fn schema() -> String;
+    /// The record's map as `write_fields` would store it new, built in memory so that many
+    /// records can be written at once; `None` when a field has no tree form.
+    fn tree(&self) -> Option<automerge::hydrate::Value> {
+        None
+    }
 
     /// The shard document this record lives in.
     fn shard(id: Self::Id) -> u32 {
@@ -113,6 +118,10 @@ macro_rules! record {
                 )*
                 out
             }
+
+            fn tree(&self) -> Option<automerge::hydrate::Value> {
+                $crate::field::tree_of(vec![$( (stringify!($field), $crate::field::Field::tree(&self.$field)) ),*])
+            }
         }
     };
 }
@@ -163,6 +172,10 @@ macro_rules! nested {
             ) -> Result<(), automerge::AutomergeError> {
                 $( $crate::field::Field::write(&self.$field, tx, obj, stringify!($field))?; )*
                 Ok(())
+            }
+
+            fn tree(&self) -> Option<automerge::hydrate::Value> {
+                $crate::field::tree_of(vec![$( (stringify!($field), $crate::field::Field::tree(&self.$field)) ),*])
             }
         }
     };

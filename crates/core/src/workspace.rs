@@ -23,6 +23,10 @@ use crate::record::Record;
 use crate::review::PlanVersionId;
 use crate::settings::MemberId;
 
+mod batch;
+
+pub use batch::{BatchError, Rejection};
+
 /// The secret that identifies a workspace and everything derived from it: document ids, the
 /// workspace id the relay sees, and the credential it checks. Whoever holds it can join.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
@@ -642,10 +646,9 @@ impl Workspace {
         let name = Self::doc_in::<R>(draft, id);
         let Some(shard) = self.shards.get(&name) else { return Vec::new() };
         let wanted = format!("{}/{}", R::COLLECTION.name(), id);
-        let mut out: Vec<HistoryEntry> = shard
-            .doc
-            .get_changes_meta(&[])
-            .into_iter()
+        let metas = shard.doc.get_changes_meta(&[]);
+        let mut out: Vec<HistoryEntry> = metas
+            .iter()
             .filter_map(|meta| {
                 let text = meta.message.as_deref()?;
                 let (op, record, by, fields) = parse_message(text)?;
@@ -659,6 +662,7 @@ impl Workspace {
                 })
             })
             .collect();
+        out.extend(batch::imported_entry::<R>(&shard.doc, &metas, id));
         out.sort_by_key(|e| e.at);
         out
     }
