@@ -1,1 +1,284 @@
-//! Report: plan_actual (being written).
+//! Report: plan versus actual revenue per channel and per partner for a period, with totals and a
+//! month-by-month breakdown for charts.
+//!
+//! The plan of a subject is its revenue targets (see [`Plans::plan`] for how targets of other
+//! lengths count); the actual is the revenue of deals won in the period through that channel or
+//! partner.
+
+use std::collections::HashMap;
+
+use crate::channel::{ChannelId, PartnerId};
+use crate::collection::Tables;
+use crate::date::{Date, Period};
+use crate::management::{Metric, Subject, TargetId};
+use crate::money::{Currency, Money, mul_div_round};
+use crate::reports::{basis_points, deal_value_for, won_on};
+use crate::settings::SettingsId;
+
+/// The currency reports work in: the workspace's, or the default before settings exist.
+pub fn workspace_currency(data: &Tables) -> Currency {
+    data.settings.get(SettingsId::SINGLETON).map(|s| s.currency).unwrap_or_default()
+}
+
+/// How many days a period spans.
+pub fn days_in(period: Period) -> i64 {
+    i64::from(period.first_day().days_until(period.last_day())) + 1
+}
+
+/// The revenue targets of every subject, by period, ready to answer "what is the plan for this
+/// subject over this period" without scanning the targets again.
+#[derive(Clone, Debug, Default)]
+pub struct Plans {
+    currency: Currency,
+    by_subject: HashMap<Subject, HashMap<Period, (TargetId, i64)>>,
+    /// Revenue targets in another currency, left out.
+    pub other_currency: usize,
+}
+
+impl Plans {
+    /// Indexes the revenue targets in `currency`. When concurrent edits left two targets for one
+    /// subject and period, the one created last counts.
+    pub fn new(data: &Tables, currency: Currency) -> Plans {
+        let mut plans = Plans { currency, ..Plans::default() };
+        for target in data.targets.iter().filter(|t| t.metric == Metric::Revenue) {
+            if target.amount.currency != currency {
+                plans.other_currency += 1;
+                continue;
+            }
+            let slot =
+                plans.by_subject.entry(target.subject).or_default().entry(target.period).or_insert((target.id, 0));
+            if target.id >= slot.0 {
+                *slot = (target.id, target.amount.minor);
+            }
+        }
+        plans
+    }
+
+    /// The plan of a subject over a period:
+    /// 1. a target for exactly that period;
+    /// 2. else, when targets are set for parts of the period (the quarters or months of a year,
+    ///    the months of a quarter), the sum of the plans of its quarters or months, each found by
+    ///    these same rules;
+    /// 3. else the nearest target that covers the period (its quarter, then its year), pro-rated
+    ///    by days: a year target of 365,000 gives a 90-day quarter 90,000;
+    /// 4. else nothing.
+    ///
+    /// Pro-rated months may not add up to their quarter to the cent, since each is rounded.
+    pub fn plan(&self, subject: Subject, period: Period) -> Money {
+        let minor = self.by_subject.get(&subject).map_or(0, |targets| plan_minor(targets, period));
+        Money::new(minor, self.currency)
+    }
+}
+
+fn parts_of(period: Period) -> Vec<Period> {
+    match period {
+        Period::Year { year } => (1..=4).map(|quarter| Period::Quarter { year, quarter }).collect(),
+        Period::Quarter { .. } => period.months(),
+        Period::Month { .. } => Vec::new(),
+    }
+}
+
+fn covering(period: Period) -> Vec<Period> {
+    let day = period.first_day();
+    match period {
+        Period::Month { .. } => vec![Period::quarter_of(day), Period::year_of(day)],
+        Period::Quarter { .. } => vec![Period::year_of(day)],
+        Period::Year { .. } => Vec::new(),
+    }
+}
+
+fn plan_minor(targets: &HashMap<Period, (TargetId, i64)>, period: Period) -> i64 {
+    if let Some((_, amount)) = targets.get(&period) {
+        return *amount;
+    }
+    if targets.keys().any(|p| *p != period && p.within(period)) {
+        return parts_of(period).into_iter().map(|part| plan_minor(targets, part)).sum();
+    }
+    covering(period)
+        .into_iter()
+        .find_map(|outer| {
+            targets.get(&outer).map(|(_, amount)| mul_div_round(*amount, days_in(period), days_in(outer)))
+        })
+        .unwrap_or(0)
+}
+
+/// A plan, what was achieved, the difference and the share achieved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Figures {
+    pub plan: Money,
+    pub actual: Money,
+    /// Actual less plan: negative when behind plan.
+    pub variance: Money,
+    /// Actual as a share of plan in basis points (10,000 = 100%); zero without a plan.
+    pub attainment_bp: i64,
+}
+
+impl Figures {
+    pub fn new(plan: Money, actual: Money) -> Figures {
+        Figures {
+            plan,
+            actual,
+            variance: Money::new(actual.minor - plan.minor, plan.currency),
+            attainment_bp: basis_points(actual.minor, plan.minor),
+        }
+    }
+}
+
+/// The figures of one month of the period.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MonthFigures {
+    pub month: Period,
+    pub figures: Figures,
+}
+
+/// Plan versus actual for one channel or partner.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlanActualRow {
+    pub subject: Subject,
+    pub name: String,
+    pub figures: Figures,
+    pub deals_won: usize,
+    /// One entry per month of the period; each month's plan follows the same rules as the whole.
+    pub months: Vec<MonthFigures>,
+}
+
+/// The rows of channels or of partners, with their totals.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlanActualSection {
+    /// By name.
+    pub rows: Vec<PlanActualRow>,
+    /// The sums of the rows.
+    pub total: Figures,
+    /// The sums of the rows' months.
+    pub months: Vec<MonthFigures>,
+    /// Revenue won through no channel (or no partner), which no row holds.
+    pub unattributed: Money,
+}
+
+/// Plan versus actual per channel and per partner for a period.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlanActual {
+    pub period: Period,
+    pub currency: Currency,
+    /// Every channel.
+    pub channels: PlanActualSection,
+    /// Every partner with a plan or a won deal in the period.
+    pub partners: PlanActualSection,
+    /// Won deals and revenue targets in another currency, left out.
+    pub other_currency: usize,
+}
+
+#[derive(Default)]
+struct Actuals {
+    actual: i64,
+    deals: usize,
+    months: Vec<i64>,
+}
+
+impl Actuals {
+    fn add(&mut self, month: usize, months: usize, minor: i64) {
+        if self.months.is_empty() {
+            self.months = vec![0; months];
+        }
+        self.actual += minor;
+        self.deals += 1;
+        self.months[month] += minor;
+    }
+}
+
+/// The position of a day's month among the months starting with `first`.
+pub(crate) fn month_index(first: Date, day: Date) -> usize {
+    let (y0, m0, _) = first.ymd();
+    let (y, m, _) = day.ymd();
+    ((y - y0) * 12 + m as i32 - m0 as i32) as usize
+}
+
+/// Plan versus actual per channel and per partner over `period`, in the workspace currency.
+pub fn plan_actual(data: &Tables, period: Period) -> PlanActual {
+    let currency = workspace_currency(data);
+    let plans = Plans::new(data, currency);
+    let months = period.months();
+    let first = period.first_day();
+    let mut other_currency = plans.other_currency;
+    let mut by_channel: HashMap<ChannelId, Actuals> = HashMap::new();
+    let mut by_partner: HashMap<PartnerId, Actuals> = HashMap::new();
+    let (mut no_channel, mut no_partner) = (0i64, 0i64);
+
+    for deal in data.deals.iter() {
+        let Some(day) = won_on(deal).filter(|d| period.contains(*d)) else { continue };
+        if deal.amount.currency != currency {
+            other_currency += 1;
+            continue;
+        }
+        let month = month_index(first, day);
+        match deal.channel.filter(|c| data.channels.contains(*c)) {
+            Some(channel) => {
+                let value = deal_value_for(deal, Subject::Channel(channel), data);
+                by_channel.entry(channel).or_default().add(month, months.len(), value.minor);
+            }
+            None => no_channel += deal.value().minor,
+        }
+        match deal.partner.filter(|p| data.partners.contains(*p)) {
+            Some(partner) => {
+                let value = deal_value_for(deal, Subject::Partner(partner), data);
+                by_partner.entry(partner).or_default().add(month, months.len(), value.minor);
+            }
+            None => no_partner += deal.value().minor,
+        }
+    }
+
+    let row = |subject: Subject, name: &str, actuals: Option<&Actuals>| {
+        let month_figures = months
+            .iter()
+            .enumerate()
+            .map(|(i, month)| {
+                let actual = actuals.and_then(|a| a.months.get(i)).copied().unwrap_or(0);
+                MonthFigures {
+                    month: *month,
+                    figures: Figures::new(plans.plan(subject, *month), Money::new(actual, currency)),
+                }
+            })
+            .collect();
+        PlanActualRow {
+            subject,
+            name: name.to_string(),
+            figures: Figures::new(plans.plan(subject, period), Money::new(actuals.map_or(0, |a| a.actual), currency)),
+            deals_won: actuals.map_or(0, |a| a.deals),
+            months: month_figures,
+        }
+    };
+
+    let channel_rows =
+        data.channels.iter().map(|c| row(Subject::Channel(c.id), &c.name, by_channel.get(&c.id))).collect();
+    let partner_rows = data
+        .partners
+        .iter()
+        .map(|p| row(Subject::Partner(p.id), &p.name, by_partner.get(&p.id)))
+        .filter(|r| r.deals_won > 0 || !r.figures.plan.is_zero())
+        .collect();
+
+    PlanActual {
+        period,
+        currency,
+        channels: section(channel_rows, &months, Money::new(no_channel, currency)),
+        partners: section(partner_rows, &months, Money::new(no_partner, currency)),
+        other_currency,
+    }
+}
+
+fn section(mut rows: Vec<PlanActualRow>, months: &[Period], unattributed: Money) -> PlanActualSection {
+    rows.sort_by(|a, b| a.name.cmp(&b.name).then(a.subject.cmp(&b.subject)));
+    let currency = unattributed.currency;
+    let sum = |pick: &dyn Fn(&PlanActualRow) -> Figures| {
+        let (plan, actual) =
+            rows.iter().map(pick).fold((0i64, 0i64), |(p, a), f| (p + f.plan.minor, a + f.actual.minor));
+        Figures::new(Money::new(plan, currency), Money::new(actual, currency))
+    };
+    let total = sum(&|r| r.figures);
+    let month_totals = months
+        .iter()
+        .enumerate()
+        .map(|(i, month)| MonthFigures { month: *month, figures: sum(&|r| r.months[i].figures) })
+        .collect();
+    PlanActualSection { rows, total, months: month_totals, unattributed }
+}
