@@ -2,19 +2,17 @@
 //! overdue, the communication log, incentive participants and cost, partner evaluations and the
 //! adjustment each decision makes, channel conditions, and sales plans per channel and partner.
 
-use std::collections::HashMap;
-
 use crate::channel::{
-    ChannelId, Communication, CommunicationId, Condition, Incentive, IncentiveId, InvoiceId, Partner, PartnerDecision,
-    PartnerEvaluation, PartnerId, PartnerStatus, PartnerTier, Payment, PaymentId,
+    ChannelId, Communication, CommunicationId, Condition, Incentive, IncentiveId, Invoice, InvoiceId, Partner,
+    PartnerDecision, PartnerEvaluation, PartnerId, PartnerStatus, PartnerTier, Payment, PaymentId,
 };
 use crate::collection::Tables;
 use crate::date::{Date, Period};
 use crate::error::{Error, Invalid, Result};
 use crate::management::{Metric, Subject, Target, TargetId};
-use crate::money::Money;
+use crate::money::{Currency, Money};
 use crate::record::{Record, Validate};
-use crate::reports::plan_actual::workspace_currency;
+use crate::reports::plan_actual::{IdMap, workspace_currency};
 use crate::workspace::{Stamp, Workspace};
 
 fn not_found<R: Record>(id: R::Id) -> Error {
@@ -42,8 +40,7 @@ pub struct PaymentEntry {
 /// `allow_overpayment` is set, no larger than what is still open on the invoice.
 pub fn record_payment(ws: &mut Workspace, id: PaymentId, entry: PaymentEntry, stamp: Stamp) -> Result<Payment> {
     let data = &ws.data;
-    let invoice =
-        data.invoices.get(entry.invoice).ok_or_else(|| not_found::<crate::channel::Invoice>(entry.invoice))?;
+    let invoice = data.invoices.get(entry.invoice).ok_or_else(|| not_found::<Invoice>(entry.invoice))?;
     let mut inv = Invalid::new();
     if entry.amount.currency != invoice.amount.currency {
         inv.add(
@@ -76,7 +73,7 @@ pub fn record_payment(ws: &mut Workspace, id: PaymentId, entry: PaymentEntry, st
 /// What has been paid on an invoice and what is still open, in the invoice's currency. Open is
 /// never below zero: an overpayment shows as `paid` above the invoice amount.
 pub fn invoice_balance(data: &Tables, invoice: InvoiceId) -> Result<(Money, Money)> {
-    let found = data.invoices.get(invoice).ok_or_else(|| not_found::<crate::channel::Invoice>(invoice))?;
+    let found = data.invoices.get(invoice).ok_or_else(|| not_found::<Invoice>(invoice))?;
     let currency = found.amount.currency;
     let paid: i64 = data
         .payments
@@ -87,21 +84,38 @@ pub fn invoice_balance(data: &Tables, invoice: InvoiceId) -> Result<(Money, Mone
     Ok((Money::new(paid, currency), Money::new((found.amount.minor - paid).max(0), currency)))
 }
 
-/// What has been paid on every invoice that has payments, counting only payments dated on or
-/// before `as_of` when it is given. In one pass, for lists of many invoices.
-pub fn paid_by_invoice(data: &Tables, as_of: Option<Date>) -> HashMap<InvoiceId, Money> {
-    let mut paid: HashMap<InvoiceId, Money> = HashMap::new();
-    for payment in data.payments.iter() {
-        let Some(invoice) = payment.invoice else { continue };
-        if as_of.is_some_and(|d| payment.date > d) {
-            continue;
+/// What has been paid on every invoice, gathered in one pass over the payments so that lists of
+/// many invoices read each balance at once.
+#[derive(Clone, Debug, Default)]
+pub struct InvoicePayments {
+    /// Keyed by invoice and currency, so that only payments in the invoice's currency count
+    /// without looking each invoice up.
+    paid: IdMap<(InvoiceId, Currency), i64>,
+}
+
+impl InvoicePayments {
+    /// Gathers the payments against invoices, only those dated on or before `as_of` when given.
+    pub fn new(data: &Tables, as_of: Option<Date>) -> InvoicePayments {
+        let mut paid: IdMap<(InvoiceId, Currency), i64> = IdMap::default();
+        for payment in data.payments.iter() {
+            let Some(invoice) = payment.invoice else { continue };
+            if as_of.is_none_or(|d| payment.date <= d) {
+                *paid.entry((invoice, payment.amount.currency)).or_default() += payment.amount.minor;
+            }
         }
-        let Some(currency) = data.invoices.get(invoice).map(|i| i.amount.currency) else { continue };
-        if payment.amount.currency == currency {
-            paid.entry(invoice).or_insert(Money::zero(currency)).minor += payment.amount.minor;
-        }
+        InvoicePayments { paid }
     }
-    paid
+
+    /// What has been paid on an invoice, in its currency.
+    pub fn paid(&self, invoice: &Invoice) -> Money {
+        let currency = invoice.amount.currency;
+        Money::new(self.paid.get(&(invoice.id, currency)).copied().unwrap_or(0), currency)
+    }
+
+    /// What is still open on an invoice; never below zero.
+    pub fn open(&self, invoice: &Invoice) -> Money {
+        Money::new((invoice.amount.minor - self.paid(invoice).minor).max(0), invoice.amount.currency)
+    }
 }
 
 /// An invoice past its due date with money still open.
@@ -120,21 +134,20 @@ pub struct OverdueInvoice {
 /// Invoices overdue as of a date, the longest overdue first. An invoice is overdue from the day
 /// after its due date while payments dated up to `as_of` leave part of it open.
 pub fn overdue_invoices(data: &Tables, as_of: Date) -> Vec<OverdueInvoice> {
-    let paid = paid_by_invoice(data, Some(as_of));
+    let payments = InvoicePayments::new(data, Some(as_of));
     let mut out: Vec<OverdueInvoice> = data
         .invoices
         .iter()
         .filter(|invoice| invoice.due < as_of)
         .filter_map(|invoice| {
-            let paid = paid.get(&invoice.id).map_or(0, |m| m.minor);
-            let open = invoice.amount.minor - paid;
-            (open > 0).then(|| OverdueInvoice {
+            let open = payments.open(invoice);
+            (open.minor > 0).then(|| OverdueInvoice {
                 invoice: invoice.id,
                 partner: invoice.partner,
                 number: invoice.number.clone(),
                 due: invoice.due,
                 amount: invoice.amount,
-                open: Money::new(open, invoice.amount.currency),
+                open,
                 days_overdue: invoice.due.days_until(as_of),
             })
         })

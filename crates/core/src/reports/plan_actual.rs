@@ -5,14 +5,15 @@
 //! lengths count); the actual is the revenue of deals won in the period through that channel or
 //! partner.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::channel::{ChannelId, PartnerId};
 use crate::collection::Tables;
 use crate::date::{Date, Period};
 use crate::management::{Metric, Subject, TargetId};
 use crate::money::{Currency, Money, mul_div_round};
-use crate::reports::{basis_points, deal_value_for, won_on};
+use crate::reports::{basis_points, won_on};
 use crate::settings::SettingsId;
 
 /// The currency reports work in: the workspace's, or the default before settings exist.
@@ -20,9 +21,83 @@ pub fn workspace_currency(data: &Tables) -> Currency {
     data.settings.get(SettingsId::SINGLETON).map(|s| s.currency).unwrap_or_default()
 }
 
+/// A hash map for the keys reports group by (ids, periods, subjects), with a fast hash instead
+/// of the standard one: hashing dominated the reports' time with the standard hasher, and its
+/// protection against crafted keys matters little for a workspace's own records.
+pub type IdMap<K, V> = HashMap<K, V, BuildHasherDefault<IdHasher>>;
+
+/// A hash set with the hash of [`IdMap`].
+pub type IdSet<K> = HashSet<K, BuildHasherDefault<IdHasher>>;
+
+/// A multiply-rotate hash over whole words, finished with a bit mixer so that ids differing
+/// only in their high bits still spread over the table.
+#[derive(Clone, Copy, Default, Debug)]
+pub struct IdHasher(u64);
+
+impl IdHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        self.add(u64::from(n));
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.add(u64::from(n));
+    }
+
+    fn write_i32(&mut self, n: i32) {
+        self.add(n as u64);
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.add(n);
+    }
+
+    fn write_u128(&mut self, n: u128) {
+        self.add(n as u64);
+        self.add((n >> 64) as u64);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+
+    fn write_isize(&mut self, n: isize) {
+        self.add(n as u64);
+    }
+}
+
 /// How many days a period spans.
 pub fn days_in(period: Period) -> i64 {
     i64::from(period.first_day().days_until(period.last_day())) + 1
+}
+
+/// One subject's revenue targets by period, and the quarters and years that have targets for
+/// some of their parts.
+#[derive(Clone, Debug, Default)]
+struct SubjectPlans {
+    targets: IdMap<Period, (TargetId, i64)>,
+    with_parts: IdSet<Period>,
 }
 
 /// The revenue targets of every subject, by period, ready to answer "what is the plan for this
@@ -30,7 +105,7 @@ pub fn days_in(period: Period) -> i64 {
 #[derive(Clone, Debug, Default)]
 pub struct Plans {
     currency: Currency,
-    by_subject: HashMap<Subject, HashMap<Period, (TargetId, i64)>>,
+    by_subject: IdMap<Subject, SubjectPlans>,
     /// Revenue targets in another currency, left out.
     pub other_currency: usize,
 }
@@ -45,11 +120,12 @@ impl Plans {
                 plans.other_currency += 1;
                 continue;
             }
-            let slot =
-                plans.by_subject.entry(target.subject).or_default().entry(target.period).or_insert((target.id, 0));
+            let subject = plans.by_subject.entry(target.subject).or_default();
+            let slot = subject.targets.entry(target.period).or_insert((target.id, 0));
             if target.id >= slot.0 {
                 *slot = (target.id, target.amount.minor);
             }
+            subject.with_parts.extend(covering(target.period));
         }
         plans
     }
@@ -65,7 +141,7 @@ impl Plans {
     ///
     /// Pro-rated months may not add up to their quarter to the cent, since each is rounded.
     pub fn plan(&self, subject: Subject, period: Period) -> Money {
-        let minor = self.by_subject.get(&subject).map_or(0, |targets| plan_minor(targets, period));
+        let minor = self.by_subject.get(&subject).map_or(0, |plans| plan_minor(plans, period));
         Money::new(minor, self.currency)
     }
 }
@@ -78,26 +154,28 @@ fn parts_of(period: Period) -> Vec<Period> {
     }
 }
 
-fn covering(period: Period) -> Vec<Period> {
+/// The longer periods that contain `period`, nearest first.
+fn covering(period: Period) -> impl Iterator<Item = Period> {
     let day = period.first_day();
-    match period {
-        Period::Month { .. } => vec![Period::quarter_of(day), Period::year_of(day)],
-        Period::Quarter { .. } => vec![Period::year_of(day)],
-        Period::Year { .. } => Vec::new(),
-    }
+    let (quarter, year) = (Period::quarter_of(day), Period::year_of(day));
+    let outer = match period {
+        Period::Month { .. } => [Some(quarter), Some(year)],
+        Period::Quarter { .. } => [Some(year), None],
+        Period::Year { .. } => [None, None],
+    };
+    outer.into_iter().flatten()
 }
 
-fn plan_minor(targets: &HashMap<Period, (TargetId, i64)>, period: Period) -> i64 {
-    if let Some((_, amount)) = targets.get(&period) {
+fn plan_minor(plans: &SubjectPlans, period: Period) -> i64 {
+    if let Some((_, amount)) = plans.targets.get(&period) {
         return *amount;
     }
-    if targets.keys().any(|p| *p != period && p.within(period)) {
-        return parts_of(period).into_iter().map(|part| plan_minor(targets, part)).sum();
+    if plans.with_parts.contains(&period) {
+        return parts_of(period).into_iter().map(|part| plan_minor(plans, part)).sum();
     }
     covering(period)
-        .into_iter()
         .find_map(|outer| {
-            targets.get(&outer).map(|(_, amount)| mul_div_round(*amount, days_in(period), days_in(outer)))
+            plans.targets.get(&outer).map(|(_, amount)| mul_div_round(*amount, days_in(period), days_in(outer)))
         })
         .unwrap_or(0)
 }
@@ -200,32 +278,28 @@ pub fn plan_actual(data: &Tables, period: Period) -> PlanActual {
     let months = period.months();
     let first = period.first_day();
     let mut other_currency = plans.other_currency;
-    let mut by_channel: HashMap<ChannelId, Actuals> = HashMap::new();
-    let mut by_partner: HashMap<PartnerId, Actuals> = HashMap::new();
-    let (mut no_channel, mut no_partner) = (0i64, 0i64);
+    let mut by_channel: IdMap<Option<ChannelId>, Actuals> = IdMap::default();
+    let mut by_partner: IdMap<Option<PartnerId>, Actuals> = IdMap::default();
 
+    let last = period.last_day();
     for deal in data.deals.iter() {
-        let Some(day) = won_on(deal).filter(|d| period.contains(*d)) else { continue };
+        let Some(day) = won_on(deal).filter(|d| first <= *d && *d <= last) else { continue };
         if deal.amount.currency != currency {
             other_currency += 1;
             continue;
         }
         let month = month_index(first, day);
-        match deal.channel.filter(|c| data.channels.contains(*c)) {
-            Some(channel) => {
-                let value = deal_value_for(deal, Subject::Channel(channel), data);
-                by_channel.entry(channel).or_default().add(month, months.len(), value.minor);
-            }
-            None => no_channel += deal.value().minor,
-        }
-        match deal.partner.filter(|p| data.partners.contains(*p)) {
-            Some(partner) => {
-                let value = deal_value_for(deal, Subject::Partner(partner), data);
-                by_partner.entry(partner).or_default().add(month, months.len(), value.minor);
-            }
-            None => no_partner += deal.value().minor,
-        }
+        // The whole value counts for the deal's channel and its partner, as `deal_value_for`
+        // has it; asking it would look up the account for nothing.
+        let value = deal.value().minor;
+        by_channel.entry(deal.channel).or_default().add(month, months.len(), value);
+        by_partner.entry(deal.partner).or_default().add(month, months.len(), value);
     }
+    // Deals through no channel or partner, or one since deleted, belong to no row.
+    let no_channel: i64 =
+        by_channel.iter().filter(|(c, _)| !c.is_some_and(|c| data.channels.contains(c))).map(|(_, a)| a.actual).sum();
+    let no_partner: i64 =
+        by_partner.iter().filter(|(p, _)| !p.is_some_and(|p| data.partners.contains(p))).map(|(_, a)| a.actual).sum();
 
     let row = |subject: Subject, name: &str, actuals: Option<&Actuals>| {
         let month_figures = months
@@ -249,11 +323,11 @@ pub fn plan_actual(data: &Tables, period: Period) -> PlanActual {
     };
 
     let channel_rows =
-        data.channels.iter().map(|c| row(Subject::Channel(c.id), &c.name, by_channel.get(&c.id))).collect();
+        data.channels.iter().map(|c| row(Subject::Channel(c.id), &c.name, by_channel.get(&Some(c.id)))).collect();
     let partner_rows = data
         .partners
         .iter()
-        .map(|p| row(Subject::Partner(p.id), &p.name, by_partner.get(&p.id)))
+        .map(|p| row(Subject::Partner(p.id), &p.name, by_partner.get(&Some(p.id))))
         .filter(|r| r.deals_won > 0 || !r.figures.plan.is_zero())
         .collect();
 

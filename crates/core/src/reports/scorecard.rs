@@ -6,19 +6,18 @@
 //! facts (overdue invoices, the latest evaluation, the last contact) are taken as of a date.
 
 use std::cmp::Ordering;
-use std::collections::HashMap;
 
 use crate::channel::{
     ChannelId, PartnerDecision, PartnerEvaluationId, PartnerId, PartnerKind, PartnerStatus, PartnerTier,
 };
 use crate::collection::Tables;
-use crate::commands::channels::paid_by_invoice;
+use crate::commands::channels::InvoicePayments;
 use crate::date::{Date, Period};
 use crate::error::{Error, Result};
 use crate::management::Subject;
 use crate::money::{Currency, Money, mul_div_round};
 use crate::reports::basis_points;
-use crate::reports::plan_actual::{Plans, workspace_currency};
+use crate::reports::plan_actual::{IdMap, Plans, workspace_currency};
 use crate::reports::won_on;
 
 /// The latest evaluation of a partner.
@@ -175,9 +174,10 @@ fn build(data: &Tables, period: Period, as_of: Date, only: Option<PartnerId>) ->
     let plans = Plans::new(data, currency);
     let mut other_currency = plans.other_currency;
     let partners: Vec<_> = data.partners.iter().filter(|p| only.is_none_or(|o| o == p.id)).collect();
-    let index: HashMap<PartnerId, usize> = partners.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
+    let index: IdMap<PartnerId, usize> = partners.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
     let mut accs: Vec<Acc> = partners.iter().map(|_| Acc::default()).collect();
     let (first, last) = (period.first_day(), period.last_day());
+    let in_period = |day: Date| first <= day && day <= last;
     let slot = |partner: PartnerId| index.get(&partner).copied();
 
     for incentive in data.incentives.iter() {
@@ -209,7 +209,7 @@ fn build(data: &Tables, period: Period, as_of: Date, only: Option<PartnerId>) ->
         }
         let value = deal.value().minor;
         let acc = &mut accs[i];
-        if period.contains(day) {
+        if in_period(day) {
             acc.sales += value;
             acc.deals_won += 1;
         }
@@ -218,7 +218,7 @@ fn build(data: &Tables, period: Period, as_of: Date, only: Option<PartnerId>) ->
         }
     }
 
-    let paid_as_of = paid_by_invoice(data, Some(as_of));
+    let payments = InvoicePayments::new(data, Some(as_of));
     for invoice in data.invoices.iter() {
         let Some(i) = slot(invoice.partner) else { continue };
         if invoice.amount.currency != currency {
@@ -226,11 +226,11 @@ fn build(data: &Tables, period: Period, as_of: Date, only: Option<PartnerId>) ->
             continue;
         }
         let acc = &mut accs[i];
-        if period.contains(invoice.issued) {
+        if in_period(invoice.issued) {
             acc.invoices_issued += 1;
             acc.invoiced += invoice.amount.minor;
         }
-        let open = invoice.amount.minor - paid_as_of.get(&invoice.id).map_or(0, |m| m.minor);
+        let open = payments.open(invoice).minor;
         if invoice.due < as_of && open > 0 {
             acc.overdue += open;
             acc.overdue_invoices += 1;
@@ -238,7 +238,7 @@ fn build(data: &Tables, period: Period, as_of: Date, only: Option<PartnerId>) ->
         }
     }
 
-    for payment in data.payments.iter().filter(|p| period.contains(p.date)) {
+    for payment in data.payments.iter().filter(|p| in_period(p.date)) {
         let Some(i) = slot(payment.partner) else { continue };
         if payment.amount.currency != currency {
             other_currency += 1;
@@ -248,7 +248,7 @@ fn build(data: &Tables, period: Period, as_of: Date, only: Option<PartnerId>) ->
         accs[i].paid += payment.amount.minor;
     }
 
-    for rating in data.service_ratings.iter().filter(|r| period.contains(r.date)) {
+    for rating in data.service_ratings.iter().filter(|r| in_period(r.date)) {
         let Some(i) = slot(rating.partner) else { continue };
         accs[i].score_sum += rating.score;
         accs[i].ratings += 1;
@@ -270,7 +270,7 @@ fn build(data: &Tables, period: Period, as_of: Date, only: Option<PartnerId>) ->
     for communication in data.communications.iter() {
         let Some(i) = slot(communication.partner) else { continue };
         let day = communication.at.date();
-        if period.contains(day) {
+        if in_period(day) {
             accs[i].communications += 1;
         }
         if day <= as_of && accs[i].last_contact.is_none_or(|last| day > last) {

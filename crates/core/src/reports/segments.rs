@@ -4,16 +4,14 @@
 //!
 //! A deal belongs to the segment and niche of its account as they are now.
 
-use std::collections::{HashMap, HashSet};
-
 use crate::account::{AccountId, AccountStatus};
 use crate::collection::Tables;
-use crate::date::Period;
+use crate::date::{Date, Period};
 use crate::deal::DealStatus;
 use crate::market::{NicheId, NicheRole, PlanStatus, PriceCategory, SegmentId};
 use crate::money::{Currency, Money, mul_div_round};
 use crate::reports::basis_points;
-use crate::reports::plan_actual::{days_in, workspace_currency};
+use crate::reports::plan_actual::{IdMap, IdSet, days_in, workspace_currency};
 
 /// The figures of a segment or niche.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -116,21 +114,25 @@ impl Acc {
 
 /// Accumulators for the segments or the niches, with one more for records that have none.
 struct Groups<K> {
-    index: HashMap<K, usize>,
+    index: IdMap<K, usize>,
     accs: Vec<Acc>,
 }
 
 impl<K: std::hash::Hash + Eq + Copy> Groups<K> {
     fn new(keys: impl Iterator<Item = K>) -> Groups<K> {
-        let index: HashMap<K, usize> = keys.enumerate().map(|(i, k)| (k, i)).collect();
+        let index: IdMap<K, usize> = keys.enumerate().map(|(i, k)| (k, i)).collect();
         let accs = vec![Acc::default(); index.len() + 1];
         Groups { index, accs }
     }
 
-    /// The accumulator of a key; keys that are unset or name a deleted record share the last one.
+    /// The accumulator's position for a key; keys that are unset or name a deleted record share
+    /// the last one.
+    fn slot(&self, key: Option<K>) -> usize {
+        key.and_then(|k| self.index.get(&k).copied()).unwrap_or(self.accs.len() - 1)
+    }
+
     fn get(&mut self, key: Option<K>) -> &mut Acc {
-        let none = self.accs.len() - 1;
-        let i = key.and_then(|k| self.index.get(&k).copied()).unwrap_or(none);
+        let i = self.slot(key);
         &mut self.accs[i]
     }
 }
@@ -142,8 +144,12 @@ pub fn segment_performance(data: &Tables, period: Period) -> SegmentReport {
     let mut segments = Groups::new(data.segments.ids());
     let mut niches = Groups::new(data.niches.ids());
 
+    // Each account's segment and niche slots, so that deals find them without a tree lookup.
+    let mut slots: IdMap<AccountId, (usize, usize)> = IdMap::default();
     for account in data.accounts.iter() {
-        for acc in [segments.get(account.segment), niches.get(account.niche)] {
+        let (s, n) = (segments.slot(account.segment), niches.slot(account.niche));
+        slots.insert(account.id, (s, n));
+        for acc in [&mut segments.accs[s], &mut niches.accs[n]] {
             acc.accounts += 1;
             if account.status == AccountStatus::Customer {
                 acc.customers += 1;
@@ -151,12 +157,14 @@ pub fn segment_performance(data: &Tables, period: Period) -> SegmentReport {
         }
     }
 
-    let mut buyers: HashSet<AccountId> = HashSet::new();
+    let mut buyers: IdSet<AccountId> = IdSet::default();
+    let (first, last) = (period.first_day(), period.last_day());
+    let in_period = |day: Date| first <= day && day <= last;
+    let unknown = (segments.slot(None), niches.slot(None));
     for deal in data.deals.iter() {
-        let closed_in_period = deal.closed_on.is_some_and(|d| period.contains(d));
         let counts = match deal.status {
             DealStatus::Open => true,
-            DealStatus::Won | DealStatus::Lost => closed_in_period,
+            DealStatus::Won | DealStatus::Lost => deal.closed_on.is_some_and(in_period),
         };
         if !counts {
             continue;
@@ -165,11 +173,11 @@ pub fn segment_performance(data: &Tables, period: Period) -> SegmentReport {
             other_currency += 1;
             continue;
         }
-        let account = data.accounts.get(deal.account);
+        let account = slots.get(&deal.account).copied();
+        let (s, n) = account.unwrap_or(unknown);
         let value = deal.value().minor;
-        let segment = account.and_then(|a| a.segment);
-        let niche = account.and_then(|a| a.niche);
-        for acc in [segments.get(segment), niches.get(niche)] {
+        let first_win = deal.status == DealStatus::Won && account.is_some() && buyers.insert(deal.account);
+        for acc in [&mut segments.accs[s], &mut niches.accs[n]] {
             match deal.status {
                 DealStatus::Open => {
                     acc.open_pipeline += value;
@@ -181,15 +189,13 @@ pub fn segment_performance(data: &Tables, period: Period) -> SegmentReport {
                 }
                 DealStatus::Lost => acc.deals_lost += 1,
             }
-        }
-        if deal.status == DealStatus::Won && account.is_some() && buyers.insert(deal.account) {
-            for acc in [segments.get(segment), niches.get(niche)] {
+            if first_win {
                 acc.buying_accounts += 1;
             }
         }
     }
 
-    let mut plan_counts: HashMap<NicheId, [usize; 4]> = HashMap::new();
+    let mut plan_counts: IdMap<NicheId, [usize; 4]> = IdMap::default();
     for plan in data.entry_plans.iter() {
         let status = PlanStatus::ALL.iter().position(|s| *s == plan.status).expect("every status is listed");
         plan_counts.entry(plan.niche).or_default()[status] += 1;
