@@ -12,7 +12,8 @@ use crate::error::{Error, Invalid, Result};
 use crate::management::{Metric, Subject, Target, TargetId};
 use crate::money::{Currency, Money};
 use crate::record::{Record, Validate};
-use crate::reports::plan_actual::{IdMap, workspace_currency};
+use crate::reports::forecast::workspace_currency;
+use crate::reports::plan_actual::IdMap;
 use crate::workspace::{Stamp, Workspace};
 
 fn not_found<R: Record>(id: R::Id) -> Error {

@@ -1,7 +1,7 @@
 //! Report: plan versus actual revenue per channel and per partner for a period, with totals and a
 //! month-by-month breakdown for charts.
 //!
-//! The plan of a subject is its revenue targets (see [`Plans::plan`] for how targets of other
+//! The plan of a subject is its revenue targets (see [`plan_of`] for how targets of other
 //! lengths count); the actual is the revenue of deals won in the period through that channel or
 //! partner.
 
@@ -11,15 +11,10 @@ use std::hash::{BuildHasherDefault, Hasher};
 use crate::channel::{ChannelId, PartnerId};
 use crate::collection::Tables;
 use crate::date::{Date, Period};
-use crate::management::{Metric, Subject, TargetId};
-use crate::money::{Currency, Money, mul_div_round};
+use crate::management::{Metric, Subject};
+use crate::money::{Currency, Money};
+use crate::reports::forecast::{PeriodAmounts, revenue_targets, workspace_currency};
 use crate::reports::{basis_points, won_on};
-use crate::settings::SettingsId;
-
-/// The currency reports work in: the workspace's, or the default before settings exist.
-pub fn workspace_currency(data: &Tables) -> Currency {
-    data.settings.get(SettingsId::SINGLETON).map(|s| s.currency).unwrap_or_default()
-}
 
 /// A hash map for the keys reports group by (ids, periods, subjects), with a fast hash instead
 /// of the standard one: hashing dominated the reports' time with the standard hasher, and its
@@ -87,97 +82,19 @@ impl Hasher for IdHasher {
     }
 }
 
-/// How many days a period spans.
-pub fn days_in(period: Period) -> i64 {
-    i64::from(period.first_day().days_until(period.last_day())) + 1
+/// The sales plan of a subject over a period: its revenue targets in `plans` (from
+/// [`revenue_targets`]) resolved by [`PeriodAmounts::resolve`], the rule the forecast uses too.
+/// In short: a target for exactly the period; else the sum of its quarters or months when every
+/// one of them has a target; else a share by days of the quarter's or year's target that
+/// contains it (a 90-day quarter gets 90/365 of the year's); else nothing. Two targets for one
+/// subject and period (left by concurrent edits) add up.
+pub fn plan_of(plans: &PeriodAmounts<Subject>, subject: Subject, period: Period, currency: Currency) -> Money {
+    Money::new(plans.resolve(subject, period).map_or(0, |(minor, _)| minor), currency)
 }
 
-/// One subject's revenue targets by period, and the quarters and years that have targets for
-/// some of their parts.
-#[derive(Clone, Debug, Default)]
-struct SubjectPlans {
-    targets: IdMap<Period, (TargetId, i64)>,
-    with_parts: IdSet<Period>,
-}
-
-/// The revenue targets of every subject, by period, ready to answer "what is the plan for this
-/// subject over this period" without scanning the targets again.
-#[derive(Clone, Debug, Default)]
-pub struct Plans {
-    currency: Currency,
-    by_subject: IdMap<Subject, SubjectPlans>,
-    /// Revenue targets in another currency, left out.
-    pub other_currency: usize,
-}
-
-impl Plans {
-    /// Indexes the revenue targets in `currency`. When concurrent edits left two targets for one
-    /// subject and period, the one created last counts.
-    pub fn new(data: &Tables, currency: Currency) -> Plans {
-        let mut plans = Plans { currency, ..Plans::default() };
-        for target in data.targets.iter().filter(|t| t.metric == Metric::Revenue) {
-            if target.amount.currency != currency {
-                plans.other_currency += 1;
-                continue;
-            }
-            let subject = plans.by_subject.entry(target.subject).or_default();
-            let slot = subject.targets.entry(target.period).or_insert((target.id, 0));
-            if target.id >= slot.0 {
-                *slot = (target.id, target.amount.minor);
-            }
-            subject.with_parts.extend(covering(target.period));
-        }
-        plans
-    }
-
-    /// The plan of a subject over a period:
-    /// 1. a target for exactly that period;
-    /// 2. else, when targets are set for parts of the period (the quarters or months of a year,
-    ///    the months of a quarter), the sum of the plans of its quarters or months, each found by
-    ///    these same rules;
-    /// 3. else the nearest target that covers the period (its quarter, then its year), pro-rated
-    ///    by days: a year target of 365,000 gives a 90-day quarter 90,000;
-    /// 4. else nothing.
-    ///
-    /// Pro-rated months may not add up to their quarter to the cent, since each is rounded.
-    pub fn plan(&self, subject: Subject, period: Period) -> Money {
-        let minor = self.by_subject.get(&subject).map_or(0, |plans| plan_minor(plans, period));
-        Money::new(minor, self.currency)
-    }
-}
-
-fn parts_of(period: Period) -> Vec<Period> {
-    match period {
-        Period::Year { year } => (1..=4).map(|quarter| Period::Quarter { year, quarter }).collect(),
-        Period::Quarter { .. } => period.months(),
-        Period::Month { .. } => Vec::new(),
-    }
-}
-
-/// The longer periods that contain `period`, nearest first.
-fn covering(period: Period) -> impl Iterator<Item = Period> {
-    let day = period.first_day();
-    let (quarter, year) = (Period::quarter_of(day), Period::year_of(day));
-    let outer = match period {
-        Period::Month { .. } => [Some(quarter), Some(year)],
-        Period::Quarter { .. } => [Some(year), None],
-        Period::Year { .. } => [None, None],
-    };
-    outer.into_iter().flatten()
-}
-
-fn plan_minor(plans: &SubjectPlans, period: Period) -> i64 {
-    if let Some((_, amount)) = plans.targets.get(&period) {
-        return *amount;
-    }
-    if plans.with_parts.contains(&period) {
-        return parts_of(period).into_iter().map(|part| plan_minor(plans, part)).sum();
-    }
-    covering(period)
-        .find_map(|outer| {
-            plans.targets.get(&outer).map(|(_, amount)| mul_div_round(*amount, days_in(period), days_in(outer)))
-        })
-        .unwrap_or(0)
+/// How many revenue targets are in another currency than `currency`, and so left out.
+pub fn targets_in_other_currency(data: &Tables, currency: Currency) -> usize {
+    data.targets.iter().filter(|t| t.metric == Metric::Revenue && t.amount.currency != currency).count()
 }
 
 /// A plan, what was achieved, the difference and the share achieved.
@@ -274,10 +191,10 @@ pub(crate) fn month_index(first: Date, day: Date) -> usize {
 /// Plan versus actual per channel and per partner over `period`, in the workspace currency.
 pub fn plan_actual(data: &Tables, period: Period) -> PlanActual {
     let currency = workspace_currency(data);
-    let plans = Plans::new(data, currency);
+    let plans = revenue_targets(data, currency);
     let months = period.months();
     let first = period.first_day();
-    let mut other_currency = plans.other_currency;
+    let mut other_currency = targets_in_other_currency(data, currency);
     let mut by_channel: IdMap<Option<ChannelId>, Actuals> = IdMap::default();
     let mut by_partner: IdMap<Option<PartnerId>, Actuals> = IdMap::default();
 
@@ -309,14 +226,17 @@ pub fn plan_actual(data: &Tables, period: Period) -> PlanActual {
                 let actual = actuals.and_then(|a| a.months.get(i)).copied().unwrap_or(0);
                 MonthFigures {
                     month: *month,
-                    figures: Figures::new(plans.plan(subject, *month), Money::new(actual, currency)),
+                    figures: Figures::new(plan_of(&plans, subject, *month, currency), Money::new(actual, currency)),
                 }
             })
             .collect();
         PlanActualRow {
             subject,
             name: name.to_string(),
-            figures: Figures::new(plans.plan(subject, period), Money::new(actuals.map_or(0, |a| a.actual), currency)),
+            figures: Figures::new(
+                plan_of(&plans, subject, period, currency),
+                Money::new(actuals.map_or(0, |a| a.actual), currency),
+            ),
             deals_won: actuals.map_or(0, |a| a.deals),
             months: month_figures,
         }

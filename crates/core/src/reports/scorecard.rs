@@ -17,7 +17,8 @@ use crate::error::{Error, Result};
 use crate::management::Subject;
 use crate::money::{Currency, Money, mul_div_round};
 use crate::reports::basis_points;
-use crate::reports::plan_actual::{IdMap, Plans, workspace_currency};
+use crate::reports::forecast::{revenue_targets, workspace_currency};
+use crate::reports::plan_actual::{IdMap, plan_of, targets_in_other_currency};
 use crate::reports::won_on;
 
 /// The latest evaluation of a partner.
@@ -42,7 +43,7 @@ pub struct Scorecard {
     /// Revenue of deals won through the partner in the period.
     pub sales: Money,
     pub deals_won: usize,
-    /// The partner's sales plan for the period (see [`Plans::plan`]).
+    /// The partner's sales plan for the period (see [`plan_of`]).
     pub plan: Money,
     /// Sales as a share of plan, in basis points; zero without a plan.
     pub attainment_bp: i64,
@@ -171,8 +172,8 @@ struct Acc {
 
 fn build(data: &Tables, period: Period, as_of: Date, only: Option<PartnerId>) -> Scorecards {
     let currency = workspace_currency(data);
-    let plans = Plans::new(data, currency);
-    let mut other_currency = plans.other_currency;
+    let plans = revenue_targets(data, currency);
+    let mut other_currency = targets_in_other_currency(data, currency);
     let partners: Vec<_> = data.partners.iter().filter(|p| only.is_none_or(|o| o == p.id)).collect();
     let index: IdMap<PartnerId, usize> = partners.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
     let mut accs: Vec<Acc> = partners.iter().map(|_| Acc::default()).collect();
@@ -283,7 +284,7 @@ fn build(data: &Tables, period: Period, as_of: Date, only: Option<PartnerId>) ->
         .iter()
         .zip(accs)
         .map(|(partner, acc)| {
-            let plan = plans.plan(Subject::Partner(partner.id), period);
+            let plan = plan_of(&plans, Subject::Partner(partner.id), period, currency);
             let latest_evaluation =
                 acc.evaluation.and_then(|(_, id)| data.partner_evaluations.get(id)).map(|e| EvaluationSummary {
                     id: e.id,

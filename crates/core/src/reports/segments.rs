@@ -11,7 +11,8 @@ use crate::deal::DealStatus;
 use crate::market::{NicheId, NicheRole, PlanStatus, PriceCategory, SegmentId};
 use crate::money::{Currency, Money, mul_div_round};
 use crate::reports::basis_points;
-use crate::reports::plan_actual::{IdMap, IdSet, days_in, workspace_currency};
+use crate::reports::forecast::{days_in, workspace_currency};
+use crate::reports::plan_actual::{IdMap, IdSet};
 
 /// The figures of a segment or niche.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -20,7 +20,8 @@ use quota_core::error::{Error, Result};
 use quota_core::management::{Metric, Subject, Target, TargetId};
 use quota_core::market::{EntryPlan, Niche, NicheId, NicheRole, PlanStatus, PriceCategory, Segment, SegmentId};
 use quota_core::record::Record;
-use quota_core::reports::plan_actual::{Figures, Plans, plan_actual};
+use quota_core::reports::forecast::revenue_targets;
+use quota_core::reports::plan_actual::{Figures, plan_actual, plan_of, targets_in_other_currency};
 use quota_core::reports::scorecard::{ScorecardOrder, scorecard, scorecards};
 use quota_core::reports::segments::segment_performance;
 use quota_core::settings::{Pipeline, PipelineId, Stage, StageId, StageKind};
@@ -264,13 +265,14 @@ fn scenario() -> Scenario {
     let gamma = w.partner("Gamma", None);
 
     // Plans. Dealers: a year of 365,000. Online: a quarter of 60,000 and a year of 100,000.
-    // Alpha: January and February at 10,000 each and a year of 120,000. Gamma: Q1 20,000 and
-    // Q2 30,000. Beta's only plan is in dollars, so reports leave it out.
+    // Alpha: January 10,000, February 10,000, March 12,000 and a year of 120,000. Gamma: Q1
+    // 20,000 and Q2 30,000. Beta's only plan is in dollars, so reports leave it out.
     w.plan(Subject::Channel(dealers), "2026", eur(365_000));
     w.plan(Subject::Channel(online), "2026-Q1", eur(60_000));
     w.plan(Subject::Channel(online), "2026", eur(100_000));
     w.plan(Subject::Partner(alpha), "2026-01", eur(10_000));
     w.plan(Subject::Partner(alpha), "2026-02", eur(10_000));
+    w.plan(Subject::Partner(alpha), "2026-03", eur(12_000));
     w.plan(Subject::Partner(alpha), "2026", eur(120_000));
     w.plan(Subject::Partner(gamma), "2026-Q1", eur(20_000));
     w.plan(Subject::Partner(gamma), "2026-Q2", eur(30_000));
@@ -815,36 +817,36 @@ fn a_sales_plan_for_another_subject_currency_or_amount_is_refused() {
 // Report: plan versus actual
 
 #[track_caller]
-fn check_plan(plans: &Plans, subject: Subject, period_text: &str, minor: i64) {
-    assert_eq!(plans.plan(subject, period(period_text)), cents(minor), "{subject} {period_text}");
+fn check_plan(data: &Tables, subject: Subject, period_text: &str, minor: i64) {
+    let plans = revenue_targets(data, EUR);
+    assert_eq!(plan_of(&plans, subject, period(period_text), EUR), cents(minor), "{subject} {period_text}");
 }
 
 #[test]
-fn plans_count_exact_targets_then_their_parts_then_a_pro_rated_share_of_a_longer_one() {
+fn plans_count_exact_targets_then_all_their_parts_then_a_pro_rated_share_of_a_longer_one() {
     let s = scenario();
-    let plans = Plans::new(s.w.data(), EUR);
-    assert_eq!(plans.other_currency, 1, "Beta's dollar plan");
+    let data = s.w.data();
+    assert_eq!(targets_in_other_currency(data, EUR), 1, "Beta's dollar plan");
     let (dealers, online) = (Subject::Channel(s.dealers), Subject::Channel(s.online));
     let (alpha, beta, gamma) = (Subject::Partner(s.alpha), Subject::Partner(s.beta), Subject::Partner(s.gamma));
     // Dealers has only a year of 365,000.00: a 90-day quarter gets 90,000.00, February 28,000.00.
-    check_plan(&plans, dealers, "2026", 36_500_000);
-    check_plan(&plans, dealers, "2026-Q1", 9_000_000);
-    check_plan(&plans, dealers, "2026-02", 2_800_000);
+    check_plan(data, dealers, "2026", 36_500_000);
+    check_plan(data, dealers, "2026-Q1", 9_000_000);
+    check_plan(data, dealers, "2026-02", 2_800_000);
     // Online's own Q1 counts; its months share it by days (60,000.00 x 31/90 = 20,666.67); Q2
     // takes 91/365 of the year's 100,000.00 = 24,931.51.
-    check_plan(&plans, online, "2026-Q1", 6_000_000);
-    check_plan(&plans, online, "2026-01", 2_066_667);
-    check_plan(&plans, online, "2026-02", 1_866_667);
-    check_plan(&plans, online, "2026-Q2", 2_493_151);
-    check_plan(&plans, online, "2026", 10_000_000);
-    // Alpha's Q1: its January and February (10,000.00 each) and March's share of the year,
-    // 120,000.00 x 31/365 = 10,191.78.
-    check_plan(&plans, alpha, "2026-Q1", 3_019_178);
-    check_plan(&plans, alpha, "2026", 12_000_000);
-    // Gamma's year is the sum of its quarters: 20,000.00 + 30,000.00 + nothing + nothing.
-    check_plan(&plans, gamma, "2026", 5_000_000);
-    check_plan(&plans, gamma, "2026-Q3", 0);
-    check_plan(&plans, beta, "2026", 0);
+    check_plan(data, online, "2026-Q1", 6_000_000);
+    check_plan(data, online, "2026-01", 2_066_667);
+    check_plan(data, online, "2026-02", 1_866_667);
+    check_plan(data, online, "2026-Q2", 2_493_151);
+    check_plan(data, online, "2026", 10_000_000);
+    // Alpha's Q1 is the sum of its three months, 10,000 + 10,000 + 12,000; its Q2, without
+    // months, is 91/365 of its year's 120,000.00 = 29,917.81.
+    check_plan(data, alpha, "2026-Q1", 3_200_000);
+    check_plan(data, alpha, "2026-Q2", 2_991_781);
+    check_plan(data, alpha, "2026", 12_000_000);
+    check_plan(data, gamma, "2026-Q3", 0);
+    check_plan(data, beta, "2026", 0);
 }
 
 fn figures(plan: i64, actual: i64, attainment_bp: i64) -> Figures {
@@ -898,7 +900,7 @@ fn plan_versus_actual_per_channel_and_partner_for_a_quarter() {
     assert_eq!(channels.months[2].month, period("2026-03"));
     assert_eq!(channels.unattributed, eur(7_000));
 
-    // Partners: Alpha 52,000 against 30,191.78 (17,223 bp); Beta 25,000 without a plan; Gamma
+    // Partners: Alpha 52,000 against 32,000 (16,250 bp); Beta 25,000 without a plan; Gamma
     // nothing against 20,000. Won through no partner: 50,000 + 7,000.
     let partners = &report.partners;
     let rows: Vec<(&str, Figures, usize)> =
@@ -906,13 +908,18 @@ fn plan_versus_actual_per_channel_and_partner_for_a_quarter() {
     assert_eq!(
         rows,
         vec![
-            ("Alpha", figures(3_019_178, 5_200_000, 17_223), 2),
+            ("Alpha", figures(3_200_000, 5_200_000, 16_250), 2),
             ("Beta", figures(0, 2_500_000, 0), 1),
             ("Gamma", figures(2_000_000, 0, 0), 0),
         ]
     );
-    // 77,000 against 50,191.78: 15,341 bp.
-    assert_eq!(partners.total, figures(5_019_178, 7_700_000, 15_341));
+    // 77,000 against 52,000: 14,808 bp.
+    assert_eq!(partners.total, figures(5_200_000, 7_700_000, 14_808));
+    let alpha_months: Vec<Figures> = partners.rows[0].months.iter().map(|m| m.figures).collect();
+    assert_eq!(
+        alpha_months,
+        vec![figures(1_000_000, 4_000_000, 40_000), figures(1_000_000, 0, 0), figures(1_200_000, 1_200_000, 10_000)]
+    );
     assert_eq!(partners.unattributed, eur(57_000));
     // Gamma's quarter shared by days: 20,000.00 x 31/90 = 6,888.89 in January.
     assert_eq!(partners.rows[2].months[0].figures, figures(688_889, 0, 0));
@@ -925,7 +932,8 @@ fn a_plan_versus_actual_for_a_month_of_a_channel_without_deals_shows_the_plan() 
     // May: Dealers 365,000 x 31/365 = 31,000; Online 100,000 x 31/365 = 8,493.15; nothing won.
     let rows: Vec<Figures> = report.channels.rows.iter().map(|r| r.figures).collect();
     assert_eq!(rows, vec![figures(3_100_000, 0, 0), figures(849_315, 0, 0)]);
-    // Alpha's May is its year's share (10,191.78); Gamma's is a third of Q2 by days (31/91).
+    // Alpha's May is its year's share (120,000 x 31/365 = 10,191.78); Gamma's is Q2's 30,000
+    // x 31/91 = 10,219.78.
     let partners: Vec<(&str, i64)> =
         report.partners.rows.iter().map(|r| (r.name.as_str(), r.figures.plan.minor)).collect();
     assert_eq!(partners, vec![("Alpha", 1_019_178), ("Gamma", 1_021_978)]);
@@ -940,8 +948,9 @@ fn a_partner_scorecard_for_a_quarter() {
     let s = scenario();
     let card = scorecard(s.w.data(), s.alpha, period("2026-Q1"), day("2026-04-15")).unwrap();
     assert_eq!((card.name.as_str(), card.channel), ("Alpha", Some(s.dealers)));
-    // Won Jan 15 (40,000) and Mar 20 (12,000); the dollar deal is left out. Plan 30,191.78.
-    assert_eq!((card.sales, card.deals_won, card.plan, card.attainment_bp), (eur(52_000), 2, cents(3_019_178), 17_223));
+    // Won Jan 15 (40,000) and Mar 20 (12,000); the dollar deal is left out. Plan 10,000 +
+    // 10,000 + 12,000 for the three months.
+    assert_eq!((card.sales, card.deals_won, card.plan, card.attainment_bp), (eur(52_000), 2, eur(32_000), 16_250));
     // Issued in Q1: A-1 (40,000), A-3 (3,000), A-2 (12,000). Paid in Q1: 30,000 and 3,000.
     assert_eq!((card.invoices_issued, card.invoiced), (3, eur(55_000)));
     assert_eq!((card.payments_received, card.paid), (2, eur(33_000)));
