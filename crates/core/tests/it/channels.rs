@@ -334,9 +334,9 @@ fn scenario() -> Scenario {
     w.deal(nordmill, Won, "2026-01-15", eur(40_000), (Some(dealers), Some(alpha)));
     w.deal(cold, Won, "2026-02-10", eur(25_000), (Some(dealers), Some(beta)));
     w.deal(shopline, Won, "2026-03-03", eur(50_000), (Some(online), None));
-    w.deal(nordmill, Won, "2026-03-20", eur(12_000), (Some(dealers), Some(alpha)));
+    w.deal(nordmill, Won, "2026-03-31", eur(12_000), (Some(dealers), Some(alpha)));
     w.deal(fjord, Won, "2026-04-02", eur(99_000), (Some(online), None));
-    w.deal(loose, Won, "2026-01-05", eur(7_000), (None, None));
+    w.deal(loose, Won, "2026-01-01", eur(7_000), (None, None));
     w.deal(fjord, Won, "2026-02-12", Money::units(5_000, USD), (Some(dealers), Some(alpha)));
     w.deal(fjord, Lost, "2026-02-20", eur(30_000), (Some(dealers), None));
     w.deal(fjord, Open, "", eur(20_000), (Some(dealers), None));
@@ -353,6 +353,7 @@ fn scenario() -> Scenario {
     w.invoice(alpha, "A-0", "2025-12-01", "2025-12-31", eur(5_000));
     let i4 = w.invoice(alpha, "A-3", "2026-02-01", "2026-03-01", eur(3_000));
     w.pay(i4, "2026-03-05", eur(3_000));
+    w.invoice(alpha, "A-4", "2026-03-16", "2026-04-15", eur(2_000));
     w.invoice(beta, "B-1", "2026-03-02", "2026-04-01", eur(8_000));
 
     // Service ratings of Alpha: three in the first quarter, one before it.
@@ -474,13 +475,13 @@ fn overdue_invoices_count_payments_made_up_to_the_date_and_the_days_since_due() 
     let s = scenario();
     // A-0 (due 2025-12-31, unpaid): 31 + 28 + 31 + 15 = 105 days by 2026-04-15. A-1 (due
     // 2026-02-19, 30,000 of 40,000 paid by then): 9 + 31 + 15 = 55 days. B-1 (due 2026-04-01): 14.
-    // A-3 was paid in full, A-2 is not due yet.
+    // A-3 was paid in full, A-2 is not due yet and A-4 is due that very day.
     check_overdue(&s, "2026-04-15", &[("A-0", 105, eur(5_000)), ("A-1", 55, eur(10_000)), ("B-1", 14, eur(8_000))]);
     // On its due date B-1 is not overdue yet; the day after, it is one day overdue.
     check_overdue(&s, "2026-04-01", &[("A-0", 91, eur(5_000)), ("A-1", 41, eur(10_000))]);
     check_overdue(&s, "2026-04-02", &[("A-0", 92, eur(5_000)), ("A-1", 42, eur(10_000)), ("B-1", 1, eur(8_000))]);
     // The last 10,000 of A-1 arrives on 2026-04-20.
-    check_overdue(&s, "2026-04-20", &[("A-0", 110, eur(5_000)), ("B-1", 19, eur(8_000))]);
+    check_overdue(&s, "2026-04-20", &[("A-0", 110, eur(5_000)), ("B-1", 19, eur(8_000)), ("A-4", 5, eur(2_000))]);
     // Before 2026-02-15 nothing of A-1 was paid, but it was not due either.
     check_overdue(&s, "2026-02-01", &[("A-0", 32, eur(5_000))]);
 }
@@ -861,7 +862,7 @@ fn plan_versus_actual_per_channel_and_partner_for_a_quarter() {
     // The dollar deal of Alpha and Beta's dollar plan are left out.
     assert_eq!(report.other_currency, 2);
 
-    // Dealers won 40,000 (Jan 15) + 25,000 (Feb 10) + 12,000 (Mar 20) = 77,000 against 90,000:
+    // Dealers won 40,000 (Jan 15) + 25,000 (Feb 10) + 12,000 (Mar 31) = 77,000 against 90,000:
     // 8,556 bp. Online won 50,000 (Mar 3) against its own 60,000: 8,333 bp.
     let channels = &report.channels;
     let names: Vec<&str> = channels.rows.iter().map(|r| r.name.as_str()).collect();
@@ -948,19 +949,21 @@ fn a_partner_scorecard_for_a_quarter() {
     let s = scenario();
     let card = scorecard(s.w.data(), s.alpha, period("2026-Q1"), day("2026-04-15")).unwrap();
     assert_eq!((card.name.as_str(), card.channel), ("Alpha", Some(s.dealers)));
-    // Won Jan 15 (40,000) and Mar 20 (12,000); the dollar deal is left out. Plan 10,000 +
+    // Won Jan 15 (40,000) and Mar 31 (12,000); the dollar deal is left out. Plan 10,000 +
     // 10,000 + 12,000 for the three months.
     assert_eq!((card.sales, card.deals_won, card.plan, card.attainment_bp), (eur(52_000), 2, eur(32_000), 16_250));
-    // Issued in Q1: A-1 (40,000), A-3 (3,000), A-2 (12,000). Paid in Q1: 30,000 and 3,000.
-    assert_eq!((card.invoices_issued, card.invoiced), (3, eur(55_000)));
+    // Issued in Q1: A-1 (40,000), A-3 (3,000), A-4 (2,000), A-2 (12,000). Paid in Q1: 30,000
+    // and 3,000.
+    assert_eq!((card.invoices_issued, card.invoiced), (4, eur(57_000)));
     assert_eq!((card.payments_received, card.paid), (2, eur(33_000)));
-    // As of Apr 15: A-0 (5,000, 105 days) and the rest of A-1 (10,000, 55 days).
+    // As of Apr 15: A-0 (5,000, 105 days) and the rest of A-1 (10,000, 55 days); A-4 falls due
+    // that day.
     assert_eq!((card.overdue, card.overdue_invoices, card.oldest_overdue_days), (eur(15_000), 2, 105));
     // Ratings in Q1: 4, 4 and 5, averaging 4.33; cost 200 + 100. December's 1 is outside.
     assert_eq!((card.service_score_hundredths, card.service_ratings, card.service_cost), (Some(433), 3, eur(300)));
     // Programs running in Q1: the spring promotion (9,000 / 3 = 3,000) and the dealer bonus
     // (2,000 / 2 = 1,000); the summer training runs later. Revenue while they ran: Dec 10
-    // (8,000), Jan 15 (40,000) and Mar 20 (12,000) = 60,000, 15 times the cost.
+    // (8,000), Jan 15 (40,000) and Mar 31 (12,000, the promotion's last day) = 60,000, 15 times the cost.
     assert_eq!((card.incentives, card.incentive_cost, card.incentive_revenue), (2, eur(4_000), eur(60_000)));
     assert_eq!(card.incentive_return_bp, 150_000);
     // The Q3 evaluation has not started by Apr 15; Q1's is the latest: (3+2+4+3)/4 = 3.00.
@@ -1048,7 +1051,7 @@ fn segment_and_niche_performance_for_a_quarter() {
         (1, 1, 1, eur(50_000), 1, 1)
     );
     assert_eq!((p.open_pipeline, p.win_rate_bp, p.average_deal), (eur(15_000), 5_000, eur(50_000)));
-    // Loose Ltd has no segment and no niche: 7,000 won on Jan 5.
+    // Loose Ltd has no segment and no niche: 7,000 won on Jan 1.
     for p in [report.without_segment, report.without_niche] {
         assert_eq!(
             (p.accounts, p.customers, p.buying_accounts, p.revenue, p.win_rate_bp),
