@@ -1,0 +1,279 @@
+//! One WebSocket connection: a bounded outbound queue, a close signal, keep-alive pings, and the
+//! loop that moves frames between the socket and the rest of the relay.
+//!
+//! Other tasks never write to a socket directly; they push onto the connection's queue with
+//! [`Outbox::send`], which never waits. A connection whose queue is full is too slow to keep up,
+//! so it is closed instead of letting the queue grow without bound.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::extract::ws::{CloseFrame, Message, WebSocket};
+use tokio::sync::{mpsc, watch};
+use tokio::time::{Instant, MissedTickBehavior};
+
+/// How often an idle connection is pinged.
+const PING_EVERY: Duration = Duration::from_secs(30);
+/// A connection that sends nothing (not even a pong) for this long is dead.
+const SILENCE_LIMIT: Duration = Duration::from_secs(90);
+/// Longest a single write may block before the client counts as gone.
+const WRITE_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// Close code for a connection whose outbound queue overflowed.
+pub const CLOSE_TOO_SLOW: u16 = 4008;
+/// Close code for a malformed message or a protocol violation (RFC 6455 "policy violation").
+pub const CLOSE_PROTOCOL: u16 = 1008;
+/// Close code for a message over the size limit (RFC 6455 "message too big").
+pub const CLOSE_TOO_BIG: u16 = 1009;
+/// Close code for a failure inside the relay (RFC 6455 "internal error").
+pub const CLOSE_INTERNAL: u16 = 1011;
+/// Close code when the relay is full or shutting down (RFC 6455 "try again later").
+pub const CLOSE_TRY_LATER: u16 = 1013;
+
+/// Identifies one connection for the life of the process.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ConnId(u64);
+
+impl ConnId {
+    fn next() -> ConnId {
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        ConnId(NEXT.fetch_add(1, Ordering::Relaxed))
+    }
+}
+
+impl std::fmt::Display for ConnId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "c{}", self.0)
+    }
+}
+
+/// Why and how a connection ends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Close {
+    pub code: u16,
+    pub reason: String,
+}
+
+impl Close {
+    pub fn new(code: u16, reason: impl Into<String>) -> Close {
+        Close { code, reason: reason.into() }
+    }
+}
+
+/// The sending side of a connection, held by whoever routes messages to it. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Outbox {
+    id: ConnId,
+    queue: mpsc::Sender<Message>,
+    close: Arc<watch::Sender<Option<Close>>>,
+}
+
+impl Outbox {
+    pub fn id(&self) -> ConnId {
+        self.id
+    }
+
+    /// Queues a message without waiting. Returns false if the connection is gone or, because its
+    /// queue is full, has just been told to close.
+    pub fn send(&self, message: Message) -> bool {
+        match self.queue.try_send(message) {
+            Ok(()) => true,
+            Err(mpsc::error::TrySendError::Full(_)) => {
+                tracing::warn!(conn = %self.id, "closing a connection that cannot keep up");
+                self.close(Close::new(CLOSE_TOO_SLOW, "connection too slow to keep up"));
+                false
+            }
+            Err(mpsc::error::TrySendError::Closed(_)) => false,
+        }
+    }
+
+    /// Asks the connection to close after the messages already queued.
+    pub fn close(&self, close: Close) {
+        self.close.send_if_modified(|current| {
+            let first = current.is_none();
+            if first {
+                *current = Some(close);
+            }
+            first
+        });
+    }
+}
+
+/// What the socket loop hands to the endpoint.
+#[derive(Debug)]
+pub enum Inbound {
+    Binary(axum::body::Bytes),
+    Text(String),
+}
+
+/// The receiving side of a connection, driven by its endpoint task.
+pub struct Socket {
+    id: ConnId,
+    ws: WebSocket,
+    queue: mpsc::Receiver<Message>,
+    close: watch::Receiver<Option<Close>>,
+    ping: tokio::time::Interval,
+    last_heard: Instant,
+}
+
+/// Wraps an upgraded WebSocket: the returned [`Outbox`] feeds the [`Socket`].
+pub fn open(ws: WebSocket, queue_capacity: usize) -> (Outbox, Socket) {
+    let id = ConnId::next();
+    let (queue_tx, queue_rx) = mpsc::channel(queue_capacity.max(1));
+    let (close_tx, close_rx) = watch::channel(None);
+    let mut ping = tokio::time::interval_at(Instant::now() + PING_EVERY, PING_EVERY);
+    ping.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    let outbox = Outbox { id, queue: queue_tx, close: Arc::new(close_tx) };
+    let socket = Socket { id, ws, queue: queue_rx, close: close_rx, ping, last_heard: Instant::now() };
+    (outbox, socket)
+}
+
+impl Socket {
+    pub fn id(&self) -> ConnId {
+        self.id
+    }
+
+    /// Writes queued messages until the next inbound message arrives. `Ok(None)` means the
+    /// client went away; `Err(close)` means the connection must end with `close`, after the
+    /// endpoint has had a chance to explain why with [`Socket::send_now`].
+    pub async fn next(&mut self) -> Result<Option<Inbound>, Close> {
+        loop {
+            tokio::select! {
+                biased;
+                changed = self.close.changed() => {
+                    let close = if changed.is_ok() { self.close.borrow().clone() } else { None };
+                    return Err(close.unwrap_or_else(|| Close::new(1000, "")));
+                }
+                Some(message) = self.queue.recv() => {
+                    if !self.write(message).await {
+                        return Ok(None);
+                    }
+                }
+                incoming = self.ws.recv() => {
+                    self.last_heard = Instant::now();
+                    match incoming {
+                        None => return Ok(None),
+                        Some(Ok(Message::Binary(bytes))) => return Ok(Some(Inbound::Binary(bytes))),
+                        Some(Ok(Message::Text(text))) => return Ok(Some(Inbound::Text(text.as_str().to_owned()))),
+                        Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
+                        Some(Ok(Message::Close(_))) => return Ok(None),
+                        Some(Err(error)) => return Err(classify(error)),
+                    }
+                }
+                _ = self.ping.tick() => {
+                    if self.last_heard.elapsed() > SILENCE_LIMIT {
+                        tracing::debug!(conn = %self.id, "closing a silent connection");
+                        return Ok(None);
+                    }
+                    if !self.write(Message::Ping(Default::default())).await {
+                        return Ok(None);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Writes a message immediately, bypassing the queue (for the last words before a close).
+    pub async fn send_now(&mut self, message: Message) -> bool {
+        self.write(message).await
+    }
+
+    /// Ends the connection: flushes what is already queued, then sends the close frame.
+    pub async fn finish(mut self, close: Close) {
+        self.queue.close();
+        while let Ok(message) = self.queue.try_recv() {
+            if !self.write(message).await {
+                return;
+            }
+        }
+        let frame = CloseFrame { code: close.code, reason: close.reason.into() };
+        if self.write(Message::Close(Some(frame))).await {
+            // Give the client a moment to answer the close handshake so the TCP connection
+            // ends cleanly; a client that does not answer is simply dropped.
+            let drain = async { while let Some(Ok(_)) = self.ws.recv().await {} };
+            let _answered = tokio::time::timeout(Duration::from_secs(2), drain).await;
+        }
+    }
+
+    async fn write(&mut self, message: Message) -> bool {
+        match tokio::time::timeout(WRITE_TIMEOUT, self.ws.send(message)).await {
+            Ok(Ok(())) => true,
+            Ok(Err(error)) => {
+                tracing::debug!(conn = %self.id, %error, "write failed");
+                false
+            }
+            Err(_) => {
+                tracing::debug!(conn = %self.id, "write timed out");
+                false
+            }
+        }
+    }
+}
+
+fn classify(error: axum::Error) -> Close {
+    let text = error.to_string();
+    // tungstenite reports size limits as capacity errors; everything else that reaches here is a
+    // malformed frame or a broken stream.
+    if text.contains("Space limit exceeded") || text.contains("too long") || text.contains("Capacity") {
+        Close::new(CLOSE_TOO_BIG, "message too big")
+    } else {
+        Close::new(CLOSE_PROTOCOL, "malformed websocket frame")
+    }
+}
+
+/// The open connections, counted against the configured limit, so that shutdown can close them.
+#[derive(Debug, Default)]
+pub struct Connections {
+    open: Mutex<HashMap<u64, Option<Outbox>>>,
+    next_slot: AtomicU64,
+}
+
+/// Holds one place under the connection limit until dropped.
+#[derive(Debug)]
+pub struct Slot {
+    connections: Arc<Connections>,
+    key: u64,
+}
+
+impl Connections {
+    /// Takes a slot if fewer than `limit` connections are open.
+    pub fn acquire(self: &Arc<Self>, limit: usize) -> Option<Slot> {
+        let mut open = self.lock();
+        if open.len() >= limit {
+            return None;
+        }
+        let key = self.next_slot.fetch_add(1, Ordering::Relaxed);
+        open.insert(key, None);
+        Some(Slot { connections: self.clone(), key })
+    }
+
+    pub fn count(&self) -> usize {
+        self.lock().len()
+    }
+
+    /// Asks every open connection to close.
+    pub fn close_all(&self, close: &Close) {
+        for outbox in self.lock().values().flatten() {
+            outbox.close(close.clone());
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Option<Outbox>>> {
+        self.open.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+impl Slot {
+    /// Records the connection that holds this slot, so shutdown can reach it.
+    pub fn attach(&self, outbox: &Outbox) {
+        self.connections.lock().insert(self.key, Some(outbox.clone()));
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.connections.lock().remove(&self.key);
+    }
+}

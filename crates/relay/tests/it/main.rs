@@ -1,0 +1,6 @@
+//! Process tests of the relay: the real binary on loopback, driven over HTTP and WebSocket.
+
+mod health;
+mod signal;
+mod static_files;
+mod support;
