@@ -37,6 +37,11 @@ pub const CLOSE_TRY_LATER: u16 = 1013;
 pub struct ConnId(u64);
 
 impl ConnId {
+    /// The number behind the id, unique within the process.
+    pub fn get(self) -> u64 {
+        self.0
+    }
+
     fn next() -> ConnId {
         static NEXT: AtomicU64 = AtomicU64::new(1);
         ConnId(NEXT.fetch_add(1, Ordering::Relaxed))
@@ -101,6 +106,19 @@ impl Outbox {
     }
 }
 
+/// How a connection ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ended {
+    /// The client closed the connection or stopped answering.
+    ClientLeft,
+    /// The relay asked the connection to close (through [`Outbox::close`]), having already
+    /// queued whatever explanation the client gets.
+    Closed(Close),
+    /// The client sent something unreadable at the WebSocket level (a malformed or oversized
+    /// frame); the endpoint should explain before closing.
+    Failed(Close),
+}
+
 /// What the socket loop hands to the endpoint.
 #[derive(Debug)]
 pub enum Inbound {
@@ -135,40 +153,37 @@ impl Socket {
         self.id
     }
 
-    /// Writes queued messages until the next inbound message arrives. `Ok(None)` means the
-    /// client went away; `Err(close)` means the connection must end with `close`, after the
-    /// endpoint has had a chance to explain why with [`Socket::send_now`].
-    pub async fn next(&mut self) -> Result<Option<Inbound>, Close> {
+    /// Writes queued messages until the next inbound message arrives, or the connection ends.
+    pub async fn next(&mut self) -> Result<Inbound, Ended> {
         loop {
             tokio::select! {
                 biased;
                 changed = self.close.changed() => {
                     let close = if changed.is_ok() { self.close.borrow().clone() } else { None };
-                    return Err(close.unwrap_or_else(|| Close::new(1000, "")));
+                    return Err(Ended::Closed(close.unwrap_or_else(|| Close::new(1000, ""))));
                 }
                 Some(message) = self.queue.recv() => {
                     if !self.write(message).await {
-                        return Ok(None);
+                        return Err(Ended::ClientLeft);
                     }
                 }
                 incoming = self.ws.recv() => {
                     self.last_heard = Instant::now();
                     match incoming {
-                        None => return Ok(None),
-                        Some(Ok(Message::Binary(bytes))) => return Ok(Some(Inbound::Binary(bytes))),
-                        Some(Ok(Message::Text(text))) => return Ok(Some(Inbound::Text(text.as_str().to_owned()))),
+                        None | Some(Ok(Message::Close(_))) => return Err(Ended::ClientLeft),
+                        Some(Ok(Message::Binary(bytes))) => return Ok(Inbound::Binary(bytes)),
+                        Some(Ok(Message::Text(text))) => return Ok(Inbound::Text(text.as_str().to_owned())),
                         Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
-                        Some(Ok(Message::Close(_))) => return Ok(None),
                         Some(Err(error)) => return Err(classify(error)),
                     }
                 }
                 _ = self.ping.tick() => {
                     if self.last_heard.elapsed() > SILENCE_LIMIT {
                         tracing::debug!(conn = %self.id, "closing a silent connection");
-                        return Ok(None);
+                        return Err(Ended::ClientLeft);
                     }
                     if !self.write(Message::Ping(Default::default())).await {
-                        return Ok(None);
+                        return Err(Ended::ClientLeft);
                     }
                 }
             }
@@ -188,7 +203,7 @@ impl Socket {
                 return;
             }
         }
-        let frame = CloseFrame { code: close.code, reason: close.reason.into() };
+        let frame = CloseFrame { code: close.code, reason: close_reason(&close.reason).into() };
         if self.write(Message::Close(Some(frame))).await {
             // Give the client a moment to answer the close handshake so the TCP connection
             // ends cleanly; a client that does not answer is simply dropped.
@@ -212,15 +227,26 @@ impl Socket {
     }
 }
 
-fn classify(error: axum::Error) -> Close {
+/// A close frame's reason may hold at most 123 bytes; longer text is cut at a character boundary.
+fn close_reason(reason: &str) -> &str {
+    let mut end = reason.len().min(123);
+    while !reason.is_char_boundary(end) {
+        end -= 1;
+    }
+    &reason[..end]
+}
+
+fn classify(error: axum::Error) -> Ended {
     let text = error.to_string();
     // tungstenite reports size limits as capacity errors; everything else that reaches here is a
     // malformed frame or a broken stream.
-    if text.contains("Space limit exceeded") || text.contains("too long") || text.contains("Capacity") {
+    let close = if text.contains("Space limit exceeded") || text.contains("too long") || text.contains("Capacity") {
         Close::new(CLOSE_TOO_BIG, "message too big")
     } else {
+        tracing::debug!(%error, "unreadable websocket frame");
         Close::new(CLOSE_PROTOCOL, "malformed websocket frame")
-    }
+    };
+    Ended::Failed(close)
 }
 
 /// The open connections, counted against the configured limit, so that shutdown can close them.

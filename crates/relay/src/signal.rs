@@ -28,7 +28,7 @@ use axum::extract::ws::Message;
 use serde_json::{Map, Value, json};
 
 use crate::auth::WorkspaceId;
-use crate::connection::{CLOSE_PROTOCOL, CLOSE_TOO_BIG, Close, ConnId, Inbound, Outbox, Socket};
+use crate::connection::{CLOSE_PROTOCOL, CLOSE_TOO_BIG, Close, ConnId, Ended, Inbound, Outbox, Socket};
 
 /// Largest signalling message accepted; SDP offers are a few kilobytes.
 pub const MAX_SIGNAL_BYTES: usize = 64 * 1024;
@@ -47,38 +47,34 @@ impl Signalling {
     /// Runs one signalling connection of `workspace` until it ends.
     pub async fn serve(&self, workspace: WorkspaceId, outbox: Outbox, mut socket: Socket) {
         let peer = match tokio::time::timeout(HELLO_TIMEOUT, socket.next()).await {
-            Ok(Ok(Some(Inbound::Text(text)))) => match parse_hello(&text) {
+            Ok(Ok(Inbound::Text(text))) => match parse_hello(&text) {
                 Ok(peer) => peer,
                 Err(reason) => return refuse(socket, Close::new(CLOSE_PROTOCOL, reason)).await,
             },
-            Ok(Ok(Some(Inbound::Binary(_)))) => {
+            Ok(Ok(Inbound::Binary(_))) => {
                 return refuse(socket, Close::new(CLOSE_PROTOCOL, "signalling messages are JSON text frames")).await;
             }
-            Ok(Ok(None)) => return,
-            Ok(Err(close)) => return refuse(socket, close).await,
+            Ok(Err(ended)) => return end(socket, ended).await,
             Err(_) => return refuse(socket, Close::new(CLOSE_PROTOCOL, "expected a hello message")).await,
         };
         tracing::debug!(%workspace, %peer, conn = %socket.id(), "signalling peer joined");
         self.join(workspace, &peer, &outbox);
 
-        let close = loop {
+        let ended = loop {
             match socket.next().await {
-                Ok(Some(Inbound::Text(text))) => {
+                Ok(Inbound::Text(text)) => {
                     if let Err(reason) = self.forward(workspace, &peer, &outbox, &text) {
-                        break Some(Close::new(CLOSE_PROTOCOL, reason));
+                        break Ended::Failed(Close::new(CLOSE_PROTOCOL, reason));
                     }
                 }
-                Ok(Some(Inbound::Binary(_))) => {
-                    break Some(Close::new(CLOSE_PROTOCOL, "signalling messages are JSON text frames"));
+                Ok(Inbound::Binary(_)) => {
+                    break Ended::Failed(Close::new(CLOSE_PROTOCOL, "signalling messages are JSON text frames"));
                 }
-                Ok(None) => break None,
-                Err(close) => break Some(close),
+                Err(ended) => break ended,
             }
         };
         self.leave(workspace, &peer, socket.id());
-        if let Some(close) = close {
-            refuse(socket, close).await;
-        }
+        end(socket, ended).await;
     }
 
     /// How many signalling peers are connected.
@@ -137,6 +133,15 @@ impl Signalling {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<WorkspaceId, BTreeMap<String, Outbox>>> {
         self.rooms.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// Closes the socket the way `ended` calls for, explaining client faults first.
+async fn end(socket: Socket, ended: Ended) {
+    match ended {
+        Ended::ClientLeft => {}
+        Ended::Closed(close) => socket.finish(close).await,
+        Ended::Failed(close) => refuse(socket, close).await,
     }
 }
 

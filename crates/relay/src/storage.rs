@@ -88,6 +88,7 @@ impl fmt::Display for DocKey {
 pub struct Storage {
     workspaces: PathBuf,
     tmp: PathBuf,
+    storage_id: String,
 }
 
 impl Storage {
@@ -106,7 +107,13 @@ impl Storage {
                 }
             }
         }
-        Ok(Storage { workspaces, tmp })
+        let storage_id = read_or_create_storage_id(&data_dir.join("storage-id"))?;
+        Ok(Storage { workspaces, tmp, storage_id })
+    }
+
+    /// The id this store announces to automerge-repo peers; it stays the same across restarts.
+    pub fn storage_id(&self) -> String {
+        self.storage_id.clone()
     }
 
     /// Every chunk of a document, snapshots first; empty if the workspace has no such document.
@@ -198,6 +205,21 @@ impl Storage {
     fn doc_dir(&self, workspace: WorkspaceId, doc: &DocKey) -> PathBuf {
         self.workspaces.join(workspace.to_string()).join("docs").join(doc.as_str())
     }
+}
+
+fn read_or_create_storage_id(path: &Path) -> Result<String, StorageError> {
+    match fs::read_to_string(path) {
+        Ok(id) if !id.trim().is_empty() => Ok(id.trim().to_owned()),
+        Ok(_) => create_storage_id(path),
+        Err(error) if error.kind() == io::ErrorKind::NotFound => create_storage_id(path),
+        Err(source) => Err(StorageError::Read { path: path.to_owned(), source }),
+    }
+}
+
+fn create_storage_id(path: &Path) -> Result<String, StorageError> {
+    let id = automerge::ActorId::random().to_hex_string();
+    write_atomically(path, id.as_bytes()).map_err(|source| StorageError::Write { path: path.to_owned(), source })?;
+    Ok(id)
 }
 
 /// Writes `bytes` to `path` atomically, staging the file beside it.

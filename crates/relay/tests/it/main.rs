@@ -1,6 +1,8 @@
 //! Process tests of the relay: the real binary on loopback, driven over HTTP and WebSocket.
 
+mod client;
 mod health;
 mod signal;
 mod static_files;
 mod support;
+mod sync;
