@@ -21,6 +21,9 @@ const SILENCE_LIMIT: Duration = Duration::from_secs(90);
 /// Longest a single write may block before the client counts as gone.
 const WRITE_TIMEOUT: Duration = Duration::from_secs(20);
 
+/// How long a broken connection stays open after its close frame, so the client can read it.
+const ABORT_LINGER: Duration = Duration::from_millis(500);
+
 /// Close code for a connection whose outbound queue overflowed.
 pub const CLOSE_TOO_SLOW: u16 = 4008;
 /// Close code for a malformed message or a protocol violation (RFC 6455 "policy violation").
@@ -114,8 +117,11 @@ pub enum Ended {
     /// The relay asked the connection to close (through [`Outbox::close`]), having already
     /// queued whatever explanation the client gets.
     Closed(Close),
+    /// The client broke the endpoint's protocol in a well-formed frame; the endpoint should
+    /// explain before closing.
+    Violated(Close),
     /// The client sent something unreadable at the WebSocket level (a malformed or oversized
-    /// frame); the endpoint should explain before closing.
+    /// frame); the endpoint should explain before aborting.
     Failed(Close),
 }
 
@@ -209,6 +215,18 @@ impl Socket {
             // ends cleanly; a client that does not answer is simply dropped.
             let drain = async { while let Some(Ok(_)) = self.ws.recv().await {} };
             let _answered = tokio::time::timeout(Duration::from_secs(2), drain).await;
+        }
+    }
+
+    /// Ends a connection whose incoming stream is broken (a malformed or oversized frame): sends
+    /// the close frame, then waits a moment without reading before dropping the socket. Reading
+    /// on could mean buffering an oversized frame whole; closing at once would make the kernel
+    /// reset the connection over the unread bytes, and the client could lose the close frame.
+    pub async fn abort(mut self, close: Close) {
+        self.queue.close();
+        let frame = CloseFrame { code: close.code, reason: close_reason(&close.reason).into() };
+        if self.write(Message::Close(Some(frame))).await {
+            tokio::time::sleep(ABORT_LINGER).await;
         }
     }
 

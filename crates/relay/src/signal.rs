@@ -64,11 +64,11 @@ impl Signalling {
             match socket.next().await {
                 Ok(Inbound::Text(text)) => {
                     if let Err(reason) = self.forward(workspace, &peer, &outbox, &text) {
-                        break Ended::Failed(Close::new(CLOSE_PROTOCOL, reason));
+                        break Ended::Violated(Close::new(CLOSE_PROTOCOL, reason));
                     }
                 }
                 Ok(Inbound::Binary(_)) => {
-                    break Ended::Failed(Close::new(CLOSE_PROTOCOL, "signalling messages are JSON text frames"));
+                    break Ended::Violated(Close::new(CLOSE_PROTOCOL, "signalling messages are JSON text frames"));
                 }
                 Err(ended) => break ended,
             }
@@ -141,15 +141,26 @@ async fn end(socket: Socket, ended: Ended) {
     match ended {
         Ended::ClientLeft => {}
         Ended::Closed(close) => socket.finish(close).await,
-        Ended::Failed(close) => refuse(socket, close).await,
+        Ended::Violated(close) => refuse(socket, close).await,
+        Ended::Failed(close) => explain_and_abort(socket, close).await,
     }
 }
 
 /// Sends an explanation and closes.
 pub async fn refuse(mut socket: Socket, close: Close) {
-    let reason = if close.code == CLOSE_TOO_BIG { "message too big".to_owned() } else { close.reason.clone() };
-    socket.send_now(text(&json!({"type": "error", "message": reason}))).await;
+    socket.send_now(error_message(&close)).await;
     socket.finish(close).await;
+}
+
+/// Like [`refuse`], for a connection whose incoming stream can no longer be read.
+async fn explain_and_abort(mut socket: Socket, close: Close) {
+    socket.send_now(error_message(&close)).await;
+    socket.abort(close).await;
+}
+
+fn error_message(close: &Close) -> Message {
+    let reason = if close.code == CLOSE_TOO_BIG { "message too big" } else { close.reason.as_str() };
+    text(&json!({"type": "error", "message": reason}))
 }
 
 fn broadcast(room: &BTreeMap<String, Outbox>, except: &str, message: &Value) {

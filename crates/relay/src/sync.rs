@@ -67,7 +67,7 @@ impl Hubs {
                     }
                 }
                 Ok(Inbound::Text(_)) => {
-                    break Ended::Failed(Close::new(CLOSE_PROTOCOL, "automerge-repo messages are binary frames"));
+                    break Ended::Violated(Close::new(CLOSE_PROTOCOL, "automerge-repo messages are binary frames"));
                 }
                 Err(ended) => break ended,
             }
@@ -78,7 +78,8 @@ impl Hubs {
         match ended {
             Ended::ClientLeft => {}
             Ended::Closed(close) => socket.finish(close).await,
-            Ended::Failed(close) => refuse(socket, close).await,
+            Ended::Violated(close) => refuse(socket, close).await,
+            Ended::Failed(close) => explain_and_abort(socket, close).await,
         }
     }
 
@@ -108,8 +109,17 @@ impl Hubs {
 
 /// Tells the client why in an automerge-repo `error` message, then closes with `close`.
 pub async fn refuse(mut socket: Socket, close: Close) {
-    let message = if close.code == CLOSE_TOO_BIG { "message too big".to_owned() } else { close.reason.clone() };
-    let error = encode(&Message::Error { message });
-    socket.send_now(WsMessage::Binary(error.into())).await;
+    socket.send_now(error_message(&close)).await;
     socket.finish(close).await;
+}
+
+/// Like [`refuse`], for a connection whose incoming stream can no longer be read.
+async fn explain_and_abort(mut socket: Socket, close: Close) {
+    socket.send_now(error_message(&close)).await;
+    socket.abort(close).await;
+}
+
+fn error_message(close: &Close) -> WsMessage {
+    let message = if close.code == CLOSE_TOO_BIG { "message too big".to_owned() } else { close.reason.clone() };
+    WsMessage::Binary(encode(&Message::Error { message }).into())
 }

@@ -104,11 +104,6 @@ impl WorkspaceDocuments {
         self.loaded.contains_key(document)
     }
 
-    /// How many documents are in memory.
-    pub fn loaded_count(&self) -> usize {
-        self.loaded.len()
-    }
-
     /// Loads a document from disk if it is stored and not in memory yet.
     pub async fn ensure_loaded(&mut self, document: DocumentId) -> Result<(), StorageError> {
         if self.loaded.contains_key(&document) {

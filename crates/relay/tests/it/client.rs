@@ -174,3 +174,59 @@ impl SyncClient {
         doc.doc.keys(ROOT).filter_map(|key| Some((key.clone(), self.value(id, &key)?))).collect()
     }
 }
+
+impl SyncClient {
+    /// Opens a new connection carrying this client's documents, as an app does after the relay
+    /// restarts; sync states start afresh, as they do on every new connection.
+    pub async fn reconnect(self, url: &str, name: &str) -> SyncClient {
+        let mut client = SyncClient::connect(url, name).await;
+        client.docs =
+            self.docs.into_iter().map(|(id, doc)| (id, Doc { doc: doc.doc, state: sync::State::new() })).collect();
+        client
+    }
+}
+
+/// Lets every client answer the relay, all at once, until `done` holds for all of them; sync
+/// between several peers only finishes if none of them stops listening early.
+pub async fn converge(
+    clients: Vec<SyncClient>,
+    done: impl Fn(&SyncClient) -> bool + Send + Sync + 'static,
+) -> Vec<SyncClient> {
+    let done = std::sync::Arc::new(done);
+    let flags = std::sync::Arc::new(std::sync::Mutex::new(vec![false; clients.len()]));
+    let (all_done, watch) = tokio::sync::watch::channel(false);
+    let all_done = std::sync::Arc::new(all_done);
+    let tasks: Vec<_> = clients
+        .into_iter()
+        .enumerate()
+        .map(|(index, mut client)| {
+            let (done, flags, all_done, mut watch) = (done.clone(), flags.clone(), all_done.clone(), watch.clone());
+            tokio::spawn(async move {
+                loop {
+                    let everyone = {
+                        let mut flags = flags.lock().unwrap();
+                        flags[index] = done(&client);
+                        flags.iter().all(|flag| *flag)
+                    };
+                    if everyone {
+                        all_done.send_replace(true);
+                    }
+                    if *watch.borrow() {
+                        return client;
+                    }
+                    tokio::select! {
+                        message = client.step() => {
+                            assert!(message.is_some(), "{} was disconnected while converging: {:?}", client.peer, client.errors);
+                        }
+                        _ = watch.changed() => {}
+                    }
+                }
+            })
+        })
+        .collect();
+    let mut clients = Vec::new();
+    for task in tasks {
+        clients.push(task.await.expect("client task"));
+    }
+    clients
+}

@@ -1,9 +1,10 @@
 //! The health endpoint.
 
-use crate::support::RelayProcess;
+use crate::client::SyncClient;
+use crate::support::{RelayProcess, credential};
 
-#[test]
-fn health_reports_status_version_and_counts() {
+#[tokio::test]
+async fn health_reports_status_version_and_counts() {
     let dir = tempfile::tempdir().unwrap();
     let relay = RelayProcess::start(&dir.path().join("data"), &[]);
     let response = relay.get("/healthz");
@@ -14,4 +15,14 @@ fn health_reports_status_version_and_counts() {
     assert_eq!(body["version"], env!("CARGO_PKG_VERSION"));
     assert_eq!(body["workspaces"], 0);
     assert_eq!(body["connections"], 0);
+
+    let (id, token) = credential(1);
+    let client = SyncClient::connect(&relay.ws_url("sync", &id, &token), "client").await;
+    let body: serde_json::Value = serde_json::from_slice(&relay.get("/healthz").body).unwrap();
+    assert_eq!(
+        (&body["workspaces"], &body["active_workspaces"], &body["connections"]),
+        (&1.into(), &1.into(), &1.into())
+    );
+    drop(client);
+    relay.wait_for_health("the connection to be counted as gone", |health| health["connections"] == 0);
 }

@@ -2,6 +2,8 @@
 
 mod client;
 mod health;
+mod restart;
+mod robustness;
 mod signal;
 mod static_files;
 mod support;

@@ -3,14 +3,13 @@
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 
 /// Longest any single wait in these tests may take before the test fails.
 pub const WAIT: Duration = Duration::from_secs(20);
@@ -21,7 +20,6 @@ pub type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStre
 pub struct RelayProcess {
     child: Child,
     pub addr: SocketAddr,
-    pub data_dir: PathBuf,
 }
 
 impl RelayProcess {
@@ -55,7 +53,7 @@ impl RelayProcess {
         let url =
             line.strip_prefix("quota-relay listening on http://").unwrap_or_else(|| panic!("unexpected line {line:?}"));
         let addr = url.parse().expect("listening address");
-        RelayProcess { child, addr, data_dir: data_dir.to_owned() }
+        RelayProcess { child, addr }
     }
 
     pub fn ws_url(&self, endpoint: &str, workspace: &str, token: &str) -> String {
@@ -79,6 +77,19 @@ impl RelayProcess {
             }
             assert!(std::time::Instant::now() < deadline, "relay did not exit after SIGTERM");
             std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Polls `/healthz` until `done` holds for its body.
+    pub fn wait_for_health(&self, what: &str, done: impl Fn(&serde_json::Value) -> bool) {
+        let deadline = std::time::Instant::now() + WAIT;
+        loop {
+            let health: serde_json::Value = serde_json::from_slice(&self.get("/healthz").body).expect("health json");
+            if done(&health) {
+                return;
+            }
+            assert!(std::time::Instant::now() < deadline, "timed out waiting for {what}; health is {health}");
+            std::thread::sleep(Duration::from_millis(10));
         }
     }
 
@@ -196,8 +207,4 @@ pub async fn until_closed(ws: &mut Ws) -> (Option<(u16, String)>, Vec<Message>) 
 
 pub async fn send_text(ws: &mut Ws, text: &str) {
     ws.send(Message::text(text)).await.expect("send");
-}
-
-pub fn close_code(code: u16) -> CloseCode {
-    CloseCode::from(code)
 }
