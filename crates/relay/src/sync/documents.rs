@@ -192,14 +192,14 @@ impl WorkspaceDocuments {
         before - self.loaded.len()
     }
 
-    /// Whether every loaded document is on disk.
-    pub fn all_saved(&self) -> bool {
-        self.loaded.values().all(Loaded::is_saved)
-    }
-
-    /// Every document with changes not yet on disk.
-    pub fn unsaved(&self) -> Vec<DocumentId> {
-        self.loaded.iter().filter(|(_, loaded)| !loaded.is_saved()).map(|(id, _)| *id).collect()
+    /// Forgets a document's unsaved state, so it loads again from disk when next needed.
+    pub fn discard(&mut self, document: &DocumentId) {
+        if let Some(loaded) = self.loaded.remove(document)
+            && loaded.chunks.is_empty()
+        {
+            // It never reached the disk, so it no longer counts against the limit.
+            self.known = self.known.saturating_sub(1);
+        }
     }
 }
 

@@ -5,7 +5,7 @@
 //! only after that change is durably on disk. Effects of a batch of frames are carried out in
 //! two steps: first every changed document is written, then the batch's messages are sent.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -124,8 +124,6 @@ impl WorkspaceTask {
                 }
             }
         }
-        // Documents whose last write failed get one more try before the task goes.
-        self.retry_unsaved().await;
         tracing::debug!(workspace = %self.workspace, "workspace task ended");
     }
 
@@ -192,14 +190,13 @@ impl WorkspaceTask {
     /// Persists what the effects changed, then sends and closes in the hub's order.
     async fn carry_out(&mut self, effects: Vec<Effect>) {
         let mut actions = Vec::with_capacity(effects.len());
-        // Which connections brought changes to each document, to tell them if it cannot be stored.
-        let mut changed: BTreeMap<DocumentId, HashSet<ConnectionId>> = BTreeMap::new();
+        let mut changed = BTreeSet::new();
         for effect in effects {
             match effect {
                 Effect::Send { connection, bytes } => actions.push(Action::Send { connection, bytes }),
                 Effect::Close { connection, reason } => actions.push(Action::Close { connection, reason }),
-                Effect::DocumentChanged { connection, document } => {
-                    changed.entry(document).or_default().insert(connection);
+                Effect::DocumentChanged { document, .. } => {
+                    changed.insert(document);
                 }
                 Effect::PeerConnected { connection, peer, .. } => {
                     tracing::debug!(workspace = %self.workspace, ?connection, %peer, "peer connected");
@@ -211,13 +208,13 @@ impl WorkspaceTask {
             }
         }
 
-        let failed = self.persist(changed).await;
+        if !self.persist(changed).await {
+            self.storage_failed();
+            return;
+        }
         for action in actions {
             match action {
                 Action::Send { connection, bytes } => {
-                    if failed.contains(&connection) {
-                        continue;
-                    }
                     if let Some(outbox) = self.connections.get(&connection) {
                         outbox.send(WsMessage::Binary(bytes.into()));
                     }
@@ -230,42 +227,36 @@ impl WorkspaceTask {
                 }
             }
         }
-        for connection in failed {
-            self.fail_connection(
-                connection,
-                "the relay could not store your changes (its disk may be full); try again later",
-            );
-        }
     }
 
-    /// Writes every changed document. Returns the connections whose changes could not be
-    /// stored; they must not be told the relay has them.
-    async fn persist(&mut self, changed: BTreeMap<DocumentId, HashSet<ConnectionId>>) -> HashSet<ConnectionId> {
-        let writes = self.docs.pending_writes(changed.keys().copied());
+    /// Writes every changed document; false if any write failed.
+    async fn persist(&mut self, changed: impl IntoIterator<Item = DocumentId>) -> bool {
+        let writes = self.docs.pending_writes(changed);
         let (storage, workspace) = self.docs.storage();
         let outcomes = WorkspaceDocuments::write(storage, workspace, writes).await;
         self.docs.written(&outcomes);
-        let mut failed = HashSet::new();
+        let mut ok = true;
         for outcome in &outcomes {
             if let Some(error) = outcome.error() {
                 tracing::error!(workspace = %self.workspace, document = %outcome.document(), %error, "cannot store a document");
-                failed.extend(changed.get(&outcome.document()).into_iter().flatten().copied());
+                self.docs.discard(&outcome.document());
+                ok = false;
             }
         }
-        failed
+        ok
     }
 
-    async fn retry_unsaved(&mut self) {
-        let unsaved = self.docs.unsaved();
-        if unsaved.is_empty() {
-            return;
-        }
-        let writes = self.docs.pending_writes(unsaved);
-        let (storage, workspace) = self.docs.storage();
-        let outcomes = WorkspaceDocuments::write(storage, workspace, writes).await;
-        self.docs.written(&outcomes);
-        if !self.docs.all_saved() {
-            tracing::error!(workspace = %self.workspace, "some changes could not be stored before the workspace closed");
+    /// After a failed write, nothing the batch would send may go out: it could tell a client
+    /// that the relay holds a change it never stored. The changes were dropped from memory, and
+    /// every connection of the workspace is closed with an explanation so that clients reconnect
+    /// and sync afresh against what is really on disk, sending their changes again.
+    fn storage_failed(&mut self) {
+        let connections: Vec<ConnectionId> = self.connections.keys().copied().collect();
+        for connection in connections {
+            self.fail_connection(
+                connection,
+                "the relay could not store changes (its disk may be full); reconnect later",
+            );
         }
     }
 

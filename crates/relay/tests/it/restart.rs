@@ -88,3 +88,59 @@ async fn data_survives_a_clean_restart_and_compaction() {
     assert_eq!(bob.contents(doc), alice.contents(doc));
     assert_eq!(bob.contents(doc).len(), 10);
 }
+
+#[tokio::test]
+async fn a_failed_write_is_reported_and_nothing_stored_is_damaged() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let doc = doc_id(5);
+    let mut relay = RelayProcess::start(&data, &[]);
+    let mut alice = SyncClient::connect(&url(&relay), "alice").await;
+    alice.write_acknowledged(doc, "kept", "yes").await;
+    let mut bob = SyncClient::connect(&url(&relay), "bob").await;
+    bob.fetch(doc).await;
+
+    // Every chunk is staged in <data>/tmp; a file in its place makes each write fail, as a full
+    // disk would.
+    let staging = data.join("tmp");
+    std::fs::remove_dir_all(&staging).unwrap();
+    std::fs::write(&staging, b"").unwrap();
+    alice.edit(doc, "pending", "yes");
+    alice.push(doc).await;
+    while alice.step().await.is_some() {}
+    assert_eq!(alice.errors.len(), 1, "{:?}", alice.errors);
+    assert!(alice.errors[0].starts_with("the relay could not store changes"), "{:?}", alice.errors);
+    assert!(!alice.relay_has_all(doc), "the relay must not acknowledge what it could not store");
+    while bob.step().await.is_some() {}
+    assert!(bob.errors[0].starts_with("the relay could not store changes"), "{:?}", bob.errors);
+
+    // Once the disk recovers, the clients reconnect and the pending edit is stored after all.
+    std::fs::remove_file(&staging).unwrap();
+    std::fs::create_dir(&staging).unwrap();
+    let mut alice = alice.reconnect(&url(&relay), "alice").await;
+    alice.push(doc).await;
+    alice.until("the relay to store the pending edit", |alice| alice.relay_has_all(doc)).await;
+
+    assert!(relay.terminate().success());
+    let relay = RelayProcess::start(&data, &[]);
+    let mut carol = SyncClient::connect(&url(&relay), "carol").await;
+    carol.fetch(doc).await;
+    assert_eq!(carol.contents(doc), alice.contents(doc));
+    assert_eq!(carol.value(doc, "kept").as_deref(), Some("yes"));
+    assert_eq!(carol.value(doc, "pending").as_deref(), Some("yes"));
+}
+
+#[tokio::test]
+async fn an_idle_workspace_leaves_memory_and_loads_again_from_disk() {
+    let dir = tempfile::tempdir().unwrap();
+    let relay = RelayProcess::start(&dir.path().join("data"), &["--idle-secs", "1"]);
+    let doc = doc_id(6);
+    let mut alice = SyncClient::connect(&url(&relay), "alice").await;
+    alice.write_acknowledged(doc, "name", "Acme").await;
+    drop(alice);
+    relay.wait_for_health("the idle workspace to be dropped", |health| health["active_workspaces"] == 0);
+
+    let mut bob = SyncClient::connect(&url(&relay), "bob").await;
+    bob.fetch(doc).await;
+    assert_eq!(bob.value(doc, "name").as_deref(), Some("Acme"));
+}
