@@ -11,7 +11,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
-use tokio::sync::{mpsc, watch};
+use futures_util::stream::{SplitSink, SplitStream};
+use futures_util::{SinkExt, StreamExt};
+use tokio::sync::{mpsc, oneshot, watch};
 use tokio::time::{Instant, MissedTickBehavior};
 
 /// How often an idle connection is pinged.
@@ -23,6 +25,9 @@ const WRITE_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// How long a broken connection stays open after its close frame, so the client can read it.
 const ABORT_LINGER: Duration = Duration::from_millis(500);
+
+/// Marks, internally, a connection whose writes failed: the client is gone and gets no close frame.
+const CLOSE_GONE: u16 = 4999;
 
 /// Close code for a connection whose outbound queue overflowed.
 pub const CLOSE_TOO_SLOW: u16 = 4008;
@@ -132,26 +137,108 @@ pub enum Inbound {
     Text(String),
 }
 
-/// The receiving side of a connection, driven by its endpoint task.
+/// The receiving side of a connection, driven by its endpoint task. Writing happens in a task
+/// of its own, so a client that is slow to read never stops the relay from reading it, and the
+/// two sides can never wait on each other's full buffers.
 pub struct Socket {
     id: ConnId,
-    ws: WebSocket,
-    queue: mpsc::Receiver<Message>,
+    stream: SplitStream<WebSocket>,
+    /// A sender into the connection's own queue, for last words before a close.
+    queue: mpsc::Sender<Message>,
     close: watch::Receiver<Option<Close>>,
-    ping: tokio::time::Interval,
+    writer: Option<Writer>,
+    silence_check: tokio::time::Interval,
     last_heard: Instant,
 }
 
-/// Wraps an upgraded WebSocket: the returned [`Outbox`] feeds the [`Socket`].
+/// The writing task and the way to stop it.
+struct Writer {
+    stop: oneshot::Sender<Close>,
+    done: tokio::task::JoinHandle<()>,
+}
+
+/// Wraps an upgraded WebSocket: the returned [`Outbox`] feeds the [`Socket`]'s writer.
 pub fn open(ws: WebSocket, queue_capacity: usize) -> (Outbox, Socket) {
     let id = ConnId::next();
     let (queue_tx, queue_rx) = mpsc::channel(queue_capacity.max(1));
     let (close_tx, close_rx) = watch::channel(None);
+    let close_tx = Arc::new(close_tx);
+    let (sink, stream) = ws.split();
+    let (stop_tx, stop_rx) = oneshot::channel();
+    let done = tokio::spawn(write_loop(id, sink, queue_rx, stop_rx, close_tx.clone()));
+    let mut silence_check = tokio::time::interval_at(Instant::now() + PING_EVERY, PING_EVERY);
+    silence_check.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    let outbox = Outbox { id, queue: queue_tx.clone(), close: close_tx };
+    let socket = Socket {
+        id,
+        stream,
+        queue: queue_tx,
+        close: close_rx,
+        writer: Some(Writer { stop: stop_tx, done }),
+        silence_check,
+        last_heard: Instant::now(),
+    };
+    (outbox, socket)
+}
+
+/// Writes queued messages and keep-alive pings until told to stop; then writes what is still
+/// queued and the close frame. A failed or stalled write ends the connection.
+async fn write_loop(
+    id: ConnId,
+    mut sink: SplitSink<WebSocket, Message>,
+    mut queue: mpsc::Receiver<Message>,
+    mut stop: oneshot::Receiver<Close>,
+    close: Arc<watch::Sender<Option<Close>>>,
+) {
     let mut ping = tokio::time::interval_at(Instant::now() + PING_EVERY, PING_EVERY);
     ping.set_missed_tick_behavior(MissedTickBehavior::Delay);
-    let outbox = Outbox { id, queue: queue_tx, close: Arc::new(close_tx) };
-    let socket = Socket { id, ws, queue: queue_rx, close: close_rx, ping, last_heard: Instant::now() };
-    (outbox, socket)
+    let broken = |reason: &str| {
+        tracing::debug!(conn = %id, reason, "connection write failed");
+        close.send_if_modified(|current| {
+            let first = current.is_none();
+            if first {
+                *current = Some(Close::new(CLOSE_GONE, "write failed"));
+            }
+            first
+        });
+    };
+    let final_close = loop {
+        tokio::select! {
+            biased;
+            final_close = &mut stop => break final_close.ok(),
+            message = queue.recv() => {
+                let Some(message) = message else { break None };
+                if let Err(reason) = write(&mut sink, message).await {
+                    return broken(reason);
+                }
+            }
+            _ = ping.tick() => {
+                if let Err(reason) = write(&mut sink, Message::Ping(Default::default())).await {
+                    return broken(reason);
+                }
+            }
+        }
+    };
+    queue.close();
+    while let Ok(message) = queue.try_recv() {
+        if write(&mut sink, message).await.is_err() {
+            return;
+        }
+    }
+    if let Some(close) = final_close {
+        let frame = CloseFrame { code: close.code, reason: close_reason(&close.reason).into() };
+        if let Err(reason) = write(&mut sink, Message::Close(Some(frame))).await {
+            tracing::debug!(conn = %id, reason, "could not send the close frame");
+        }
+    }
+}
+
+async fn write(sink: &mut SplitSink<WebSocket, Message>, message: Message) -> Result<(), &'static str> {
+    match tokio::time::timeout(WRITE_TIMEOUT, sink.send(message)).await {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(_)) => Err("write error"),
+        Err(_) => Err("write timed out"),
+    }
 }
 
 impl Socket {
@@ -159,21 +246,20 @@ impl Socket {
         self.id
     }
 
-    /// Writes queued messages until the next inbound message arrives, or the connection ends.
+    /// The next inbound message, or how the connection ended.
     pub async fn next(&mut self) -> Result<Inbound, Ended> {
         loop {
             tokio::select! {
                 biased;
                 changed = self.close.changed() => {
                     let close = if changed.is_ok() { self.close.borrow().clone() } else { None };
-                    return Err(Ended::Closed(close.unwrap_or_else(|| Close::new(1000, ""))));
-                }
-                Some(message) = self.queue.recv() => {
-                    if !self.write(message).await {
+                    let close = close.unwrap_or_else(|| Close::new(1000, ""));
+                    if close.code == CLOSE_GONE {
                         return Err(Ended::ClientLeft);
                     }
+                    return Err(Ended::Closed(close));
                 }
-                incoming = self.ws.recv() => {
+                incoming = self.stream.next() => {
                     self.last_heard = Instant::now();
                     match incoming {
                         None | Some(Ok(Message::Close(_))) => return Err(Ended::ClientLeft),
@@ -183,12 +269,9 @@ impl Socket {
                         Some(Err(error)) => return Err(classify(error)),
                     }
                 }
-                _ = self.ping.tick() => {
+                _ = self.silence_check.tick() => {
                     if self.last_heard.elapsed() > SILENCE_LIMIT {
                         tracing::debug!(conn = %self.id, "closing a silent connection");
-                        return Err(Ended::ClientLeft);
-                    }
-                    if !self.write(Message::Ping(Default::default())).await {
                         return Err(Ended::ClientLeft);
                     }
                 }
@@ -196,51 +279,49 @@ impl Socket {
         }
     }
 
-    /// Writes a message immediately, bypassing the queue (for the last words before a close).
-    pub async fn send_now(&mut self, message: Message) -> bool {
-        self.write(message).await
+    /// Queues a message ahead of a close (an explanation); dropped if the queue is full, since
+    /// such a client is not reading anyway.
+    pub fn send_now(&mut self, message: Message) {
+        if self.queue.try_send(message).is_err() {
+            tracing::debug!(conn = %self.id, "no room for the last message before closing");
+        }
     }
 
-    /// Ends the connection: flushes what is already queued, then sends the close frame.
+    /// Ends the connection: writes what is queued and the close frame, then waits briefly for
+    /// the client's answer so the TCP connection ends cleanly.
     pub async fn finish(mut self, close: Close) {
-        self.queue.close();
-        while let Ok(message) = self.queue.try_recv() {
-            if !self.write(message).await {
-                return;
-            }
-        }
-        let frame = CloseFrame { code: close.code, reason: close_reason(&close.reason).into() };
-        if self.write(Message::Close(Some(frame))).await {
-            // Give the client a moment to answer the close handshake so the TCP connection
-            // ends cleanly; a client that does not answer is simply dropped.
-            let drain = async { while let Some(Ok(_)) = self.ws.recv().await {} };
+        if self.stop_writer(close).await {
+            let stream = &mut self.stream;
+            let drain = async { while let Some(Ok(_)) = stream.next().await {} };
             let _answered = tokio::time::timeout(Duration::from_secs(2), drain).await;
         }
     }
 
-    /// Ends a connection whose incoming stream is broken (a malformed or oversized frame): sends
-    /// the close frame, then waits a moment without reading before dropping the socket. Reading
-    /// on could mean buffering an oversized frame whole; closing at once would make the kernel
-    /// reset the connection over the unread bytes, and the client could lose the close frame.
+    /// Ends a connection whose incoming stream is broken (a malformed or oversized frame): writes
+    /// what is queued and the close frame, then waits a moment without reading before dropping
+    /// the socket. Reading on could mean buffering an oversized frame whole; closing at once
+    /// would make the kernel reset the connection over the unread bytes, and the client could
+    /// lose the close frame.
     pub async fn abort(mut self, close: Close) {
-        self.queue.close();
-        let frame = CloseFrame { code: close.code, reason: close_reason(&close.reason).into() };
-        if self.write(Message::Close(Some(frame))).await {
+        if self.stop_writer(close).await {
             tokio::time::sleep(ABORT_LINGER).await;
         }
     }
 
-    async fn write(&mut self, message: Message) -> bool {
-        match tokio::time::timeout(WRITE_TIMEOUT, self.ws.send(message)).await {
-            Ok(Ok(())) => true,
-            Ok(Err(error)) => {
-                tracing::debug!(conn = %self.id, %error, "write failed");
-                false
-            }
-            Err(_) => {
-                tracing::debug!(conn = %self.id, "write timed out");
-                false
-            }
+    /// Tells the writer to finish with `close`; true once it has written everything.
+    async fn stop_writer(&mut self, close: Close) -> bool {
+        let Some(writer) = self.writer.take() else { return false };
+        if writer.stop.send(close).is_err() {
+            return false;
+        }
+        matches!(tokio::time::timeout(WRITE_TIMEOUT, writer.done).await, Ok(Ok(())))
+    }
+}
+
+impl Drop for Socket {
+    fn drop(&mut self) {
+        if let Some(writer) = self.writer.take() {
+            writer.done.abort();
         }
     }
 }

@@ -109,13 +109,13 @@ impl Hubs {
 
 /// Tells the client why in an automerge-repo `error` message, then closes with `close`.
 pub async fn refuse(mut socket: Socket, close: Close) {
-    socket.send_now(error_message(&close)).await;
+    socket.send_now(error_message(&close));
     socket.finish(close).await;
 }
 
 /// Like [`refuse`], for a connection whose incoming stream can no longer be read.
 async fn explain_and_abort(mut socket: Socket, close: Close) {
-    socket.send_now(error_message(&close)).await;
+    socket.send_now(error_message(&close));
     socket.abort(close).await;
 }
 

@@ -19,7 +19,7 @@ use crate::auth::WorkspaceId;
 use crate::connection::{CLOSE_INTERNAL, CLOSE_PROTOCOL, Close, ConnId, Outbox};
 
 /// Most frames handled before the batch's documents are written and its messages sent.
-const MAX_BATCH: usize = 128;
+const MAX_BATCH: usize = 256;
 /// How often handshake deadlines and idle documents are checked.
 const TICK: Duration = Duration::from_secs(1);
 
