@@ -84,6 +84,13 @@ pub struct Outbox {
 }
 
 impl Outbox {
+    /// A fresh connection's outbox, with the receiving ends of its queue and close signal.
+    fn new(capacity: usize) -> (Outbox, mpsc::Receiver<Message>, watch::Receiver<Option<Close>>) {
+        let (queue, queue_rx) = mpsc::channel(capacity.max(1));
+        let (close, close_rx) = watch::channel(None);
+        (Outbox { id: ConnId::next(), queue, close: Arc::new(close) }, queue_rx, close_rx)
+    }
+
     pub fn id(&self) -> ConnId {
         self.id
     }
@@ -159,20 +166,17 @@ struct Writer {
 
 /// Wraps an upgraded WebSocket: the returned [`Outbox`] feeds the [`Socket`]'s writer.
 pub fn open(ws: WebSocket, queue_capacity: usize) -> (Outbox, Socket) {
-    let id = ConnId::next();
-    let (queue_tx, queue_rx) = mpsc::channel(queue_capacity.max(1));
-    let (close_tx, close_rx) = watch::channel(None);
-    let close_tx = Arc::new(close_tx);
+    let (outbox, queue_rx, close_rx) = Outbox::new(queue_capacity);
+    let id = outbox.id;
     let (sink, stream) = ws.split();
     let (stop_tx, stop_rx) = oneshot::channel();
-    let done = tokio::spawn(write_loop(id, sink, queue_rx, stop_rx, close_tx.clone()));
+    let done = tokio::spawn(write_loop(id, sink, queue_rx, stop_rx, outbox.close.clone()));
     let mut silence_check = tokio::time::interval_at(Instant::now() + PING_EVERY, PING_EVERY);
     silence_check.set_missed_tick_behavior(MissedTickBehavior::Delay);
-    let outbox = Outbox { id, queue: queue_tx.clone(), close: close_tx };
     let socket = Socket {
         id,
         stream,
-        queue: queue_tx,
+        queue: outbox.queue.clone(),
         close: close_rx,
         writer: Some(Writer { stop: stop_tx, done }),
         silence_check,
@@ -400,5 +404,41 @@ impl Slot {
 impl Drop for Slot {
     fn drop(&mut self) {
         self.connections.lock().remove(&self.key);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_connection_whose_queue_overflows_is_told_to_close_as_too_slow() {
+        let (outbox, mut queue, close) = Outbox::new(2);
+        assert!(outbox.send(Message::text("one")));
+        assert!(outbox.send(Message::text("two")));
+        assert_eq!(*close.borrow(), None);
+
+        assert!(!outbox.send(Message::text("three")));
+        assert_eq!(close.borrow().as_ref().map(|close| close.code), Some(CLOSE_TOO_SLOW));
+        // What was queued before the overflow is still delivered; nothing beyond it.
+        assert_eq!(queue.try_recv().ok(), Some(Message::text("one")));
+        assert_eq!(queue.try_recv().ok(), Some(Message::text("two")));
+        assert!(queue.try_recv().is_err());
+    }
+
+    #[test]
+    fn the_first_close_reason_wins() {
+        let (outbox, _queue, close) = Outbox::new(1);
+        outbox.close(Close::new(CLOSE_PROTOCOL, "malformed message"));
+        outbox.close(Close::new(CLOSE_TOO_SLOW, "too slow"));
+        assert_eq!(*close.borrow(), Some(Close::new(CLOSE_PROTOCOL, "malformed message")));
+    }
+
+    #[test]
+    fn close_reasons_are_cut_to_fit_a_close_frame() {
+        let long = "é".repeat(100);
+        let cut = close_reason(&long);
+        assert!(cut.len() <= 123 && long.starts_with(cut) && cut.len() >= 122);
+        assert_eq!(close_reason("short"), "short");
     }
 }

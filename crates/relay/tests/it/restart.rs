@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use crate::client::{SyncClient, converge, doc_id};
-use crate::support::{RelayProcess, credential};
+use crate::support::{RelayProcess, credential, until_closed};
 
 fn url(relay: &RelayProcess) -> String {
     let (id, token) = credential(1);
@@ -70,7 +70,11 @@ async fn data_survives_a_clean_restart_and_compaction() {
     for n in 0..10 {
         alice.write_acknowledged(doc, &format!("k{n}"), &n.to_string()).await;
     }
-    let status = relay.terminate();
+    // SIGTERM closes every connection with "service restart" and exits with success.
+    let terminating = tokio::task::spawn_blocking(move || relay.terminate());
+    let (close, _) = until_closed(&mut alice.ws).await;
+    assert_eq!(close, Some((1012, "relay restarting".to_owned())));
+    let status = terminating.await.unwrap();
     assert!(status.success(), "SIGTERM exits cleanly, got {status:?}");
 
     // Ten acknowledged writes with compaction every fourth chunk: the store holds one snapshot and

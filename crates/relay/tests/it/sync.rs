@@ -108,3 +108,18 @@ async fn a_workspace_cannot_create_more_documents_than_the_limit() {
     client.until("doc-unavailable for the third document", |client| client.unavailable.contains(&doc_id(3))).await;
     assert!(!client.relay_has_all(doc_id(3)));
 }
+
+#[tokio::test]
+async fn connections_over_the_limit_are_refused_until_one_closes() {
+    let dir = tempfile::tempdir().unwrap();
+    let relay = RelayProcess::start(&dir.path().join("data"), &["--max-connections", "1"]);
+    let first = SyncClient::connect(&sync_url(&relay, 1), "first").await;
+
+    let Err(refusal) = SyncClient::try_connect(&sync_url(&relay, 2), "second").await else { panic!("over the limit") };
+    assert_eq!(refusal.close.map(|(code, _)| code), Some(1013));
+    assert_eq!(error_texts(&refusal.messages), vec!["the relay has too many connections; try again later"]);
+
+    drop(first);
+    relay.wait_for_health("the first connection to close", |health| health["connections"] == 0);
+    SyncClient::connect(&sync_url(&relay, 2), "second").await;
+}
