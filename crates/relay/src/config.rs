@@ -49,7 +49,7 @@ pub struct Config {
     #[arg(long, env = "QUOTA_SEND_QUEUE", default_value_t = 1024)]
     pub send_queue: usize,
 
-    /// Seconds a document stays in memory after its last use.
+    /// Seconds a document, or a workspace without connections, stays in memory after its last use.
     #[arg(long, env = "QUOTA_IDLE_SECS", default_value_t = 60)]
     pub idle_secs: u64,
 

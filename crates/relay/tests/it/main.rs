@@ -2,6 +2,7 @@
 
 mod client;
 mod health;
+mod in_process;
 mod restart;
 mod robustness;
 mod signal;
