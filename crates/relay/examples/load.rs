@@ -190,6 +190,15 @@ fn peak_rss_kib(pid: u32) -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
+/// CPU time a process has used, in seconds (user plus system, at the usual 100 ticks a second).
+fn cpu_seconds(pid: u32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name may hold spaces; the fields after it are plain numbers.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(ticks as f64 / 100.0)
+}
+
 /// One client's connection and copy of the document. Frames go out through a writer task, so
 /// the client keeps reading however slowly the server takes what it writes.
 struct Client {
@@ -449,6 +458,7 @@ async fn main() -> anyhow::Result<()> {
     let total_time = start.elapsed();
     stats.finished.store(true, Ordering::Relaxed);
     let peak_kib = pid.and_then(peak_rss_kib);
+    let relay_cpu = pid.and_then(cpu_seconds);
     for task in &tasks {
         task.abort();
     }
@@ -481,6 +491,7 @@ async fn main() -> anyhow::Result<()> {
         "everyone_latency_ms_p99": percentile(&everywhere, 0.99),
         "disconnected_clients": stats.disconnected.load(Ordering::Relaxed),
         "relay_peak_rss_kib": peak_kib,
+        "relay_cpu_seconds": relay_cpu,
     });
     if args.json {
         println!("{report}");
@@ -502,6 +513,9 @@ async fn main() -> anyhow::Result<()> {
             report["everyone_latency_ms_p50"], report["everyone_latency_ms_p99"]
         );
         println!("disconnected clients    {}", report["disconnected_clients"]);
+        if let Some(cpu) = relay_cpu {
+            println!("relay CPU time          {cpu:.1} s");
+        }
         match peak_kib {
             Some(kib) => println!("relay peak RSS          {:.1} MiB", kib as f64 / 1024.0),
             None => println!("relay peak RSS          unknown (pass --pid)"),
