@@ -73,11 +73,13 @@ impl Config {
         Duration::from_secs(self.idle_secs)
     }
 
-    /// Settings for in-process use (tests, embedding): defaults, with the given data directory.
-    pub fn with_data_dir(data_dir: impl Into<PathBuf>) -> Config {
-        let mut config = Config::parse_from(["quota-relay"]);
+    /// Settings for in-process use (tests, embedding): what the binary would use with no flags,
+    /// `QUOTA_*` environment variables included, but with the given data directory. Fails if
+    /// such a variable holds an invalid value.
+    pub fn with_data_dir(data_dir: impl Into<PathBuf>) -> Result<Config, clap::Error> {
+        let mut config = Config::try_parse_from(["quota-relay"])?;
         config.data_dir = Some(data_dir.into());
-        config
+        Ok(config)
     }
 }
 

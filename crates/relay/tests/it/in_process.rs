@@ -8,7 +8,8 @@ use crate::client::{SyncClient, doc_id};
 use crate::support::{credential, until_closed};
 
 async fn start(data: &std::path::Path) -> (String, oneshot::Sender<()>, tokio::task::JoinHandle<std::io::Result<()>>) {
-    let relay = Relay::open(Config::with_data_dir(data)).expect("relay opens its data directory");
+    let config = Config::with_data_dir(data).expect("default settings");
+    let relay = Relay::open(config).expect("relay opens its data directory");
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let (id, token) = credential(1);
     let url = format!("ws://{}/sync?workspace={id}&token={token}", listener.local_addr().unwrap());
