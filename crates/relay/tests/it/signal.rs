@@ -77,3 +77,25 @@ async fn signalling_refuses_a_wrong_token_and_closes_on_garbage() {
     let (close, _) = until_closed(&mut garbage).await;
     assert_eq!(close.map(|(code, _)| code), Some(1008));
 }
+
+#[tokio::test]
+async fn a_newer_connection_with_the_same_peer_id_replaces_the_older_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let relay = RelayProcess::start(&dir.path().join("data"), &[]);
+    let (mut alice, _) = join(&relay, 1, "alice").await;
+    let (mut old_bob, _) = join(&relay, 1, "bob").await;
+    assert_eq!(next_json(&mut alice).await, json!({"type": "join", "peer": "bob"}));
+
+    // A reloaded tab comes back with its peer id before the old socket has timed out.
+    let (mut new_bob, peers) = join(&relay, 1, "bob").await;
+    assert_eq!(peers, json!({"type": "peers", "peers": ["alice"]}));
+    let (close, seen) = until_closed(&mut old_bob).await;
+    assert_eq!(close.map(|(code, _)| code), Some(4409));
+    let error = json!({"type": "error", "message": "replaced by a newer connection with the same peer id"});
+    assert_eq!(seen, vec![Message::text(error.to_string())]);
+    assert_eq!(next_json(&mut alice).await, json!({"type": "leave", "peer": "bob"}));
+    assert_eq!(next_json(&mut alice).await, json!({"type": "join", "peer": "bob"}));
+
+    send_text(&mut alice, &json!({"to": "bob", "type": "offer"}).to_string()).await;
+    assert_eq!(next_json(&mut new_bob).await, json!({"to": "bob", "from": "alice", "type": "offer"}));
+}
