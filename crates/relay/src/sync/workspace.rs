@@ -1,0 +1,293 @@
+//! The task that runs one workspace's hub: it owns the hub and the workspace's documents, takes
+//! connection events from a bounded inbox, and carries out the hub's effects.
+//!
+//! **Architecture Invariant:** a sync message that tells a client the relay has a change is sent
+//! only after that change is durably on disk. Effects of a batch of frames are carried out in
+//! two steps: first every changed document is written, then the batch's messages are sent.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::extract::ws::Message as WsMessage;
+use quota_sync::{CloseReason, ConnectionId, DocumentId, Effect, Hub, HubConfig, Message, decode, encode};
+use tokio::sync::{mpsc, oneshot};
+
+use super::documents::WorkspaceDocuments;
+use super::registry::Registry;
+use crate::auth::WorkspaceId;
+use crate::connection::{CLOSE_INTERNAL, CLOSE_PROTOCOL, Close, ConnId, Outbox};
+
+/// Most frames handled before the batch's documents are written and its messages sent.
+const MAX_BATCH: usize = 256;
+/// How often handshake deadlines and idle documents are checked.
+const TICK: Duration = Duration::from_secs(1);
+
+/// What a connection tells its workspace.
+pub enum Event {
+    /// A new connection; the task answers on `ack` once it has taken the connection on.
+    Opened {
+        conn: ConnId,
+        outbox: Outbox,
+        ack: oneshot::Sender<()>,
+    },
+    Frame {
+        conn: ConnId,
+        bytes: axum::body::Bytes,
+    },
+    Closed {
+        conn: ConnId,
+    },
+}
+
+/// Settings every workspace task shares.
+#[derive(Clone)]
+pub struct TaskSettings {
+    pub hub: HubConfig,
+    pub idle: Duration,
+    /// The process's clock origin: the hub takes time as milliseconds since then.
+    pub epoch: Instant,
+}
+
+pub struct WorkspaceTask {
+    workspace: WorkspaceId,
+    /// Tells this task apart from earlier and later tasks of the same workspace.
+    generation: u64,
+    hub: Hub,
+    docs: WorkspaceDocuments,
+    connections: HashMap<ConnectionId, Outbox>,
+    inbox: mpsc::Receiver<Event>,
+    settings: TaskSettings,
+    registry: Arc<Registry>,
+    /// When the last connection left, if none is open.
+    empty_since: Option<Instant>,
+}
+
+/// One step of carrying out a batch, kept in the hub's order.
+enum Action {
+    Send { connection: ConnectionId, bytes: Vec<u8> },
+    Close { connection: ConnectionId, reason: CloseReason },
+}
+
+impl WorkspaceTask {
+    pub fn new(
+        workspace: WorkspaceId,
+        generation: u64,
+        docs: WorkspaceDocuments,
+        inbox: mpsc::Receiver<Event>,
+        settings: TaskSettings,
+        registry: Arc<Registry>,
+    ) -> WorkspaceTask {
+        WorkspaceTask {
+            workspace,
+            generation,
+            hub: Hub::new(settings.hub.clone()),
+            docs,
+            connections: HashMap::new(),
+            inbox,
+            settings,
+            registry,
+            empty_since: Some(Instant::now()),
+        }
+    }
+
+    /// Runs until the workspace has had no connection for the idle period (or at once when the
+    /// relay is stopping), then leaves the registry.
+    pub async fn run(mut self) {
+        let mut tick = tokio::time::interval(TICK);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                event = self.inbox.recv() => {
+                    let Some(event) = event else { break };
+                    let mut batch = vec![event];
+                    while batch.len() < MAX_BATCH {
+                        match self.inbox.try_recv() {
+                            Ok(event) => batch.push(event),
+                            Err(_) => break,
+                        }
+                    }
+                    self.handle_batch(batch).await;
+                }
+                _ = tick.tick() => {
+                    let effects = self.hub.tick(self.now());
+                    if !effects.is_empty() {
+                        self.carry_out(effects).await;
+                    }
+                    let evicted = self.docs.evict_idle(self.settings.idle);
+                    if evicted > 0 {
+                        tracing::debug!(workspace = %self.workspace, evicted, "dropped idle documents from memory");
+                    }
+                    if self.should_stop() && self.registry.remove_if_idle(self.workspace, self.generation, &mut self.inbox) {
+                        break;
+                    }
+                }
+            }
+        }
+        tracing::debug!(workspace = %self.workspace, "workspace task ended");
+    }
+
+    fn should_stop(&self) -> bool {
+        let idle = self.empty_since.is_some_and(|since| since.elapsed() >= self.settings.idle);
+        self.connections.is_empty() && (idle || self.registry.is_stopping())
+    }
+
+    fn now(&self) -> u64 {
+        u64::try_from(self.settings.epoch.elapsed().as_millis()).unwrap_or(u64::MAX)
+    }
+
+    async fn handle_batch(&mut self, batch: Vec<Event>) {
+        let mut effects = Vec::new();
+        for event in batch {
+            match event {
+                Event::Opened { conn, outbox, ack } => {
+                    if ack.send(()).is_err() {
+                        // The connection gave up waiting; it is gone.
+                        continue;
+                    }
+                    let connection = hub_id(conn);
+                    self.connections.insert(connection, outbox);
+                    self.empty_since = None;
+                    effects.extend(self.hub.accept(connection, self.now()));
+                }
+                Event::Frame { conn, bytes } => {
+                    let connection = hub_id(conn);
+                    if !self.connections.contains_key(&connection) {
+                        continue;
+                    }
+                    if let Some(document) = self.document_of(&bytes)
+                        && let Err(error) = self.docs.ensure_loaded(document).await
+                    {
+                        tracing::error!(workspace = %self.workspace, %document, %error, "cannot load a document");
+                        self.fail_connection(connection, "the relay cannot read this document right now");
+                        continue;
+                    }
+                    effects.extend(self.hub.receive(&mut self.docs, connection, &bytes));
+                }
+                Event::Closed { conn } => {
+                    let connection = hub_id(conn);
+                    effects.extend(self.hub.disconnected(connection));
+                    self.forget(connection);
+                }
+            }
+        }
+        self.carry_out(effects).await;
+    }
+
+    /// The document a sync or request frame is about, if it is not in memory yet. Frames that do
+    /// not decode go to the hub as they are, which closes the connection with the reason.
+    fn document_of(&self, bytes: &[u8]) -> Option<DocumentId> {
+        match decode(bytes, &self.settings.hub.limits.decode) {
+            Ok(Message::Sync { document_id, .. } | Message::Request { document_id, .. })
+                if !self.docs.is_loaded(&document_id) =>
+            {
+                Some(document_id)
+            }
+            _ => None,
+        }
+    }
+
+    /// Persists what the effects changed, then sends and closes in the hub's order.
+    async fn carry_out(&mut self, effects: Vec<Effect>) {
+        let mut actions = Vec::with_capacity(effects.len());
+        let mut changed = BTreeSet::new();
+        for effect in effects {
+            match effect {
+                Effect::Send { connection, bytes } => actions.push(Action::Send { connection, bytes }),
+                Effect::Close { connection, reason } => actions.push(Action::Close { connection, reason }),
+                Effect::DocumentChanged { document, .. } => {
+                    changed.insert(document);
+                }
+                Effect::PeerConnected { connection, peer, .. } => {
+                    tracing::debug!(workspace = %self.workspace, ?connection, %peer, "peer connected");
+                }
+                Effect::PeerDisconnected { connection, peer } => {
+                    tracing::debug!(workspace = %self.workspace, ?connection, %peer, "peer disconnected");
+                }
+                Effect::DocumentUnavailable { .. } | Effect::Ephemeral { .. } => {}
+            }
+        }
+
+        if !self.persist(changed).await {
+            self.storage_failed();
+            return;
+        }
+        for action in actions {
+            match action {
+                Action::Send { connection, bytes } => {
+                    if let Some(outbox) = self.connections.get(&connection) {
+                        outbox.send(WsMessage::Binary(bytes.into()));
+                    }
+                }
+                Action::Close { connection, reason } => {
+                    if let Some(outbox) = self.connections.get(&connection) {
+                        outbox.close(close_for(&reason));
+                    }
+                    self.forget(connection);
+                }
+            }
+        }
+    }
+
+    /// Writes every changed document; false if any write failed.
+    async fn persist(&mut self, changed: impl IntoIterator<Item = DocumentId>) -> bool {
+        let writes = self.docs.pending_writes(changed);
+        let (storage, workspace) = self.docs.storage();
+        let outcomes = WorkspaceDocuments::write(storage, workspace, writes).await;
+        self.docs.written(&outcomes);
+        let mut ok = true;
+        for outcome in &outcomes {
+            if let Some(error) = outcome.error() {
+                tracing::error!(workspace = %self.workspace, document = %outcome.document(), %error, "cannot store a document");
+                self.docs.discard(&outcome.document());
+                ok = false;
+            }
+        }
+        ok
+    }
+
+    /// After a failed write, nothing the batch would send may go out: it could tell a client
+    /// that the relay holds a change it never stored. The changes were dropped from memory, and
+    /// every connection of the workspace is closed with an explanation so that clients reconnect
+    /// and sync afresh against what is really on disk, sending their changes again.
+    fn storage_failed(&mut self) {
+        let connections: Vec<ConnectionId> = self.connections.keys().copied().collect();
+        for connection in connections {
+            self.fail_connection(
+                connection,
+                "the relay could not store changes (its disk may be full); reconnect later",
+            );
+        }
+    }
+
+    /// Tells the client what went wrong and closes its connection.
+    fn fail_connection(&mut self, connection: ConnectionId, message: &str) {
+        if let Some(outbox) = self.connections.get(&connection) {
+            outbox.send(WsMessage::Binary(encode(&Message::Error { message: message.to_owned() }).into()));
+            outbox.close(Close::new(CLOSE_INTERNAL, message));
+        }
+        // The hub forgets the connection; its goodbye effects need no further action.
+        let _goodbye = self.hub.disconnected(connection);
+        self.forget(connection);
+    }
+
+    fn forget(&mut self, connection: ConnectionId) {
+        self.connections.remove(&connection);
+        if self.connections.is_empty() && self.empty_since.is_none() {
+            self.empty_since = Some(Instant::now());
+        }
+    }
+}
+
+pub fn hub_id(conn: ConnId) -> ConnectionId {
+    ConnectionId(conn.get())
+}
+
+/// The close frame for a connection the hub ended.
+fn close_for(reason: &CloseReason) -> Close {
+    let code = match reason {
+        CloseReason::PeerLeft | CloseReason::Left | CloseReason::PeerError(_) => 1000,
+        _ => CLOSE_PROTOCOL,
+    };
+    Close::new(code, reason.to_string())
+}
