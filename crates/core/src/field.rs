@@ -265,9 +265,10 @@ impl Field for LongText {
     }
 
     fn write<T: Transactable>(&self, tx: &mut T, obj: &ObjId, key: &str) -> Result<(), AutomergeError> {
+        // The text object is made even when empty: two people who start typing into an empty
+        // field at once then edit one shared text instead of racing to create two.
         let text_obj = match tx.get(obj, key)? {
             Some((Value::Object(ObjType::Text), id)) => id,
-            None if self.0.is_empty() => return Ok(()),
             _ => tx.put_object(obj, key, ObjType::Text)?,
         };
         if tx.text(&text_obj)? != self.0 {
@@ -277,12 +278,8 @@ impl Field for LongText {
     }
 
     fn tree(&self) -> Tree {
-        if self.0.is_empty() {
-            Tree::Absent
-        } else {
-            // The encoding only shapes the in-memory value; the text is stored as characters.
-            Tree::Value(hydrate::Value::text(TextEncoding::UnicodeCodePoint, &self.0))
-        }
+        // The encoding only shapes the in-memory value; the text is stored as characters.
+        Tree::Value(hydrate::Value::text(TextEncoding::UnicodeCodePoint, &self.0))
     }
 }
 
@@ -300,9 +297,9 @@ impl<K: TypedId> Field for BTreeSet<K> {
     }
 
     fn write<T: Transactable>(&self, tx: &mut T, obj: &ObjId, key: &str) -> Result<(), AutomergeError> {
+        // The map is made even when empty, so concurrent first additions land in one map.
         let map = match tx.get(obj, key)? {
             Some((Value::Object(ObjType::Map), map)) => map,
-            None if self.is_empty() => return Ok(()),
             _ => tx.put_object(obj, key, ObjType::Map)?,
         };
         let present: Vec<String> = tx.keys(&map).collect();
@@ -321,9 +318,6 @@ impl<K: TypedId> Field for BTreeSet<K> {
     }
 
     fn tree(&self) -> Tree {
-        if self.is_empty() {
-            return Tree::Absent;
-        }
         let keys: Vec<String> = self.iter().map(|id| id.to_string()).collect();
         let map: HashMap<&str, hydrate::Value> =
             keys.iter().map(|k| (k.as_str(), hydrate::Value::scalar(true))).collect();
@@ -367,9 +361,9 @@ impl<K: TypedId, V: Nested> Field for BTreeMap<K, V> {
     }
 
     fn write<T: Transactable>(&self, tx: &mut T, obj: &ObjId, key: &str) -> Result<(), AutomergeError> {
+        // The map is made even when empty, so concurrent first additions land in one map.
         let map = match tx.get(obj, key)? {
             Some((Value::Object(ObjType::Map), map)) => map,
-            None if self.is_empty() => return Ok(()),
             _ => tx.put_object(obj, key, ObjType::Map)?,
         };
         let present: Vec<String> = tx.keys(&map).collect();
@@ -390,9 +384,6 @@ impl<K: TypedId, V: Nested> Field for BTreeMap<K, V> {
     }
 
     fn tree(&self) -> Tree {
-        if self.is_empty() {
-            return Tree::Absent;
-        }
         let mut items = Vec::with_capacity(self.len());
         for (id, value) in self {
             match value.tree() {

@@ -327,3 +327,56 @@ fn the_schema_names_every_field_with_its_type_and_nested_fields() {
     assert!(schema.contains("name:String"));
     assert!(schema.contains("lines:BTreeMap<LineId, LineItem>{product:ProductId"), "{schema}");
 }
+
+#[test]
+fn concurrent_first_additions_to_an_empty_set_both_survive() {
+    use quota_core::channel::{Channel, ChannelId, Incentive, Partner, PartnerId};
+    let mut a = Fx::with_actor(1);
+    let channel: ChannelId = a.id();
+    let s = a.stamp();
+    a.ws.create(Channel { id: channel, name: "Dealers".into(), active: true, ..Default::default() }, s).unwrap();
+    let partners: Vec<PartnerId> = (0..2).map(|_| a.id()).collect();
+    for (i, id) in partners.iter().enumerate() {
+        let s = a.stamp();
+        a.ws.create(Partner { id: *id, name: format!("P{i}"), channel: Some(channel), ..Default::default() }, s)
+            .unwrap();
+    }
+    let program = a.id();
+    let s = a.stamp();
+    let start = a.now.date();
+    a.ws.create(
+        Incentive { id: program, name: "Spring".into(), start, end: start.add_days(30), ..Default::default() },
+        s,
+    )
+    .unwrap();
+    let mut b = Fx::with_actor(2);
+    merge_all(&mut b, &a);
+
+    let s = a.stamp();
+    a.ws.modify::<Incentive>(program, s, |i| {
+        i.participants.insert(partners[0]);
+    })
+    .unwrap();
+    let s = b.stamp();
+    b.ws.modify::<Incentive>(program, s, |i| {
+        i.participants.insert(partners[1]);
+    })
+    .unwrap();
+    merge_all(&mut a, &b);
+    assert_eq!(a.ws.data.incentives.get(program).unwrap().participants.len(), 2);
+}
+
+#[test]
+fn two_people_typing_into_empty_notes_at_once_keep_both_texts() {
+    let mut a = Fx::with_actor(1);
+    let id = a.account("Acme");
+    let mut b = Fx::with_actor(2);
+    merge_all(&mut b, &a);
+    let s = a.stamp();
+    a.ws.modify::<Account>(id, s, |r| r.notes = LongText::from("Alpha.")).unwrap();
+    let s = b.stamp();
+    b.ws.modify::<Account>(id, s, |r| r.notes = LongText::from("Beta.")).unwrap();
+    merge_all(&mut a, &b);
+    let notes = a.ws.data.accounts.get(id).unwrap().notes.0.clone();
+    assert!(notes.contains("Alpha.") && notes.contains("Beta."), "{notes}");
+}
