@@ -186,6 +186,33 @@ pub async fn create(ctx: Ctx, form: NewWorkspace) -> Result<(), String> {
     Ok(())
 }
 
+/// Creates a workspace filled with the sample company, so a new user sees a living system.
+pub async fn create_sample(ctx: Ctx) -> Result<(), String> {
+    let key = WorkspaceKey(ids::random_bytes());
+    let mut repo = Repo::open(key, ids::random_bytes()).await.map_err(|e| e.to_string())?;
+    let seed = u64::from_le_bytes(ids::random_bytes());
+    let generated = quota_core::generate::sample(&mut repo.ws, seed, ids::now().date()).map_err(|e| e.to_string())?;
+    let name = repo.ws.data.settings.get(SettingsId::SINGLETON).map(|s| s.name.clone()).unwrap_or_default();
+    let entry = Entry {
+        id: key.workspace_id(),
+        key: key.to_string(),
+        name: format!("{name} (sample)"),
+        member: Some(generated.member.to_string()),
+        relay: None,
+    };
+    workspaces::upsert(entry.clone())?;
+    workspaces::set_current(&entry.id)?;
+    ctx.repo.set_value(Some(repo));
+    ctx.me.set(Some(generated.member));
+    ctx.bump_all();
+    ctx.phase.set(Phase::Ready);
+    ctx.schedule_save();
+    crate::browser::mark_loaded();
+    let relay = relay_for(&entry).await;
+    crate::sync::start(ctx, relay);
+    Ok(())
+}
+
 /// What an invitation carries: the workspace key, its name, and the relay to sync through.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Invite {

@@ -71,6 +71,19 @@ pub fn Welcome() -> impl IntoView {
                 <p class="form-problems" role="alert">{move || error.get()}</p>
                 <button type="submit" class="primary" disabled=move || busy.get() data-testid="create-workspace">"Create workspace"</button>
             </form>
+            <p>"Just looking? "
+                <button class="link" data-testid="create-sample" disabled=move || busy.get() on:click=move |_| {
+                    busy.set(true);
+                    error.set(Some("Creating the sample company…".into()));
+                    // Let the message paint before the sample is generated.
+                    crate::browser::set_timeout(30, move || spawn_local(async move {
+                        if let Err(e) = boot::create_sample(ctx).await {
+                            error.set(Some(format!("The sample could not be created: {e}")));
+                        }
+                        busy.set(false);
+                    }));
+                }>"Explore a sample company"</button>
+                " with a few hundred records in every area."</p>
             <p>"Joining a team? Open the invitation link you were sent, or "
                 <a href=crate::route::Route::to(crate::route::Area::Settings, &["join"]).with_query("k", "").href()
                     on:click=move |ev| { ev.prevent_default(); joining.set(true); }>"paste an invitation"</a>"."</p>

@@ -257,3 +257,84 @@ pub fn import(ws: &mut Workspace, bytes: &[u8]) -> Result<ImportReport, Exchange
     }
     Ok(report)
 }
+
+const SEED_MAGIC: &[u8; 8] = b"QUOTA-SD";
+
+/// One document of a [`Seed`]: its whole saved form and its start-up cache.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeedDoc {
+    pub name: DocName,
+    pub chunk: Vec<u8>,
+    pub cache: Vec<u8>,
+}
+
+/// A workspace as a device stores it: each document saved whole, with the start-up cache
+/// computed from it. Writing a seed straight into a device's storage gives a ready workspace
+/// without loading a single document there, which is how the browser benchmark sets up the
+/// large workspace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Seed {
+    pub workspace: String,
+    pub docs: Vec<SeedDoc>,
+}
+
+/// Writes every loaded, non-empty document with its start-up cache.
+pub fn export_seed(ws: &Workspace) -> Vec<u8> {
+    let docs: Vec<(DocName, Vec<u8>, Vec<u8>)> = ws
+        .docs()
+        .filter(|(_, doc)| !doc.get_heads().is_empty())
+        .map(|(name, doc)| (name, doc.save(), ws.projection(name)))
+        .collect();
+    let mut out = Vec::new();
+    out.extend_from_slice(SEED_MAGIC);
+    out.push(VERSION);
+    put_text(&mut out, &ws.key().workspace_id());
+    out.extend_from_slice(&(docs.len() as u32).to_le_bytes());
+    for (name, chunk, cache) in &docs {
+        put_text(&mut out, &name.to_string());
+        for part in [chunk, cache] {
+            out.extend_from_slice(&(part.len() as u64).to_le_bytes());
+            out.extend_from_slice(part);
+        }
+    }
+    let checksum = Sha256::digest(&out);
+    out.extend_from_slice(&checksum);
+    out
+}
+
+/// Reads a seed written by [`export_seed`], checking it whole.
+pub fn read_seed(bytes: &[u8]) -> Result<Seed, ExchangeError> {
+    let (magic, rest) = bytes.split_at_checked(SEED_MAGIC.len()).ok_or(ExchangeError::NotAnExchangeFile)?;
+    if magic != SEED_MAGIC {
+        return Err(ExchangeError::NotAnExchangeFile);
+    }
+    match rest.first() {
+        Some(&VERSION) => {}
+        Some(&newer) => return Err(ExchangeError::NewerFormat(newer)),
+        None => return Err(ExchangeError::Damaged("it ends after its first bytes".into())),
+    }
+    let (body, checksum) = bytes
+        .split_at_checked(bytes.len().saturating_sub(CHECKSUM_LEN))
+        .filter(|(body, _)| body.len() > SEED_MAGIC.len())
+        .ok_or_else(|| ExchangeError::Damaged("it is too short".into()))?;
+    if Sha256::digest(body).as_slice() != checksum {
+        return Err(ExchangeError::Damaged("its checksum does not match its content".into()));
+    }
+    let mut reader = Reader { bytes: &body[SEED_MAGIC.len() + 1..] };
+    let workspace = reader.text("workspace id")?.to_string();
+    let count = u32::from_le_bytes(reader.array("document count")?);
+    let mut docs = Vec::new();
+    for _ in 0..count {
+        let name: DocName = reader.text("document name")?.parse().map_err(|e| ExchangeError::Damaged(format!("{e}")))?;
+        let mut parts = Vec::with_capacity(2);
+        for what in ["document", "cache"] {
+            let len = u64::from_le_bytes(reader.array(what)?);
+            let len = usize::try_from(len).map_err(|_| ExchangeError::Damaged(format!("a {what} is too large")))?;
+            parts.push(reader.take(len, what)?.to_vec());
+        }
+        let cache = parts.pop().expect("two parts");
+        let chunk = parts.pop().expect("two parts");
+        docs.push(SeedDoc { name, chunk, cache });
+    }
+    Ok(Seed { workspace, docs })
+}

@@ -1136,3 +1136,30 @@ fn importing_the_same_file_twice_changes_nothing_the_second_time() {
     assert!(b.ws.unsaved().next().is_none(), "nothing new to save");
     assert_eq!(b.ws.data, tables);
 }
+
+#[test]
+fn a_seed_holds_every_document_and_a_cache_that_rebuilds_its_tables() {
+    use quota_core::exchange::{export_seed, read_seed};
+    use quota_core::{Workspace, workspace::chunk_key};
+    let mut fx = crate::support::Fx::new();
+    for i in 0..20 {
+        fx.account(&format!("Seeded {i}"));
+    }
+    let seed = read_seed(&export_seed(&fx.ws)).unwrap();
+    assert_eq!(seed.workspace, crate::support::KEY.workspace_id());
+    let mut restored = Workspace::new(crate::support::KEY, [5; 16]);
+    for doc in &seed.docs {
+        restored.load_projection(doc.name, &doc.cache).unwrap();
+    }
+    assert_eq!(restored.data.accounts, fx.ws.data.accounts, "the caches alone fill the tables");
+    let mut loaded = Workspace::new(crate::support::KEY, [6; 16]);
+    for doc in &seed.docs {
+        let key = chunk_key(&doc.chunk);
+        assert!(loaded.load(doc.name, [(key.as_str(), doc.chunk.as_slice())], true).skipped.is_empty());
+    }
+    assert_eq!(loaded.data.accounts, fx.ws.data.accounts, "the documents alone fill the tables");
+    let mut damaged = export_seed(&fx.ws);
+    let middle = damaged.len() / 2;
+    damaged[middle] ^= 1;
+    assert!(read_seed(&damaged).is_err());
+}
