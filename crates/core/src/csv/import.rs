@@ -573,7 +573,7 @@ impl fmt::Debug for ImportPlan {
 }
 
 /// Batches of this size keep each pause of the app short; see [`ImportPlan::apply_batch`].
-pub const BATCH: usize = 250;
+pub const BATCH: usize = 200;
 
 impl ImportPlan {
     pub fn kind(&self) -> Kind {
