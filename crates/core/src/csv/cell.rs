@@ -19,7 +19,7 @@ use crate::money::{Currency, Money};
 use crate::org::{PersonId, TerritoryId};
 use crate::product::ProductCategoryId;
 use crate::record::Record;
-use crate::settings::{PipelineId, StageId, StageKind};
+use crate::settings::{Pipeline, PipelineId, StageId, StageKind};
 use crate::validate::looks_like_email;
 
 /// How a column's cells are written, for hints on the mapping screen.
@@ -333,21 +333,29 @@ impl<'a> Names<'a> {
         one(found, text, "contact")
     }
 
-    /// A stage of the default pipeline by name, with the deal status it implies.
-    pub fn stage(&self, text: &str) -> Result<(PipelineId, StageId, DealStatus), String> {
-        let pipeline = crate::commands::selling::default_pipeline(self.data)
-            .ok_or_else(|| "The workspace has no pipeline yet; set one up before importing deals".to_string())?;
+    /// A pipeline by name.
+    pub fn pipeline(&self, text: &str) -> Result<&'a Pipeline, String> {
+        let key = name_key(text);
+        let found: Vec<&Pipeline> = self.data.pipelines.iter().filter(|p| name_key(&p.name) == key).collect();
+        match found.as_slice() {
+            [one] => Ok(one),
+            [] => Err(format!("There is no pipeline named {text:?}")),
+            many => Err(format!("{} pipelines are named {text:?}; give them different names first", many.len())),
+        }
+    }
+
+    /// A stage by name in `pipeline`, else in the default pipeline, with the deal status it
+    /// implies.
+    pub fn stage(&self, text: &str, pipeline: Option<PipelineId>) -> Result<(PipelineId, StageId, DealStatus), String> {
+        let pipeline = match pipeline.and_then(|id| self.data.pipelines.get(id)) {
+            Some(pipeline) => pipeline,
+            None => crate::commands::selling::default_pipeline(self.data)
+                .ok_or_else(|| "The workspace has no pipeline yet; set one up before importing deals".to_string())?,
+        };
         let key = name_key(text);
         let stage = pipeline.ordered_stages().into_iter().find(|(_, s)| name_key(&s.name) == key);
         match stage {
-            Some((id, s)) => {
-                let status = match s.kind {
-                    StageKind::Open => DealStatus::Open,
-                    StageKind::Won => DealStatus::Won,
-                    StageKind::Lost => DealStatus::Lost,
-                };
-                Ok((pipeline.id, id, status))
-            }
+            Some((id, s)) => Ok((pipeline.id, id, status_of(s.kind))),
             None => {
                 let names: Vec<&str> = pipeline.ordered_stages().into_iter().map(|(_, s)| s.name.as_str()).collect();
                 Err(format!(
@@ -357,6 +365,15 @@ impl<'a> Names<'a> {
                 ))
             }
         }
+    }
+}
+
+/// The status of a deal in a stage of this kind.
+pub(crate) fn status_of(kind: StageKind) -> DealStatus {
+    match kind {
+        StageKind::Open => DealStatus::Open,
+        StageKind::Won => DealStatus::Won,
+        StageKind::Lost => DealStatus::Lost,
     }
 }
 

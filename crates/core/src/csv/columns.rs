@@ -13,6 +13,7 @@ use crate::lead::{Lead, LeadId};
 use crate::money::{Currency, Money};
 use crate::product::{Product, ProductId};
 use crate::record::Record;
+use crate::settings::PipelineId;
 
 use super::cell::{Cell, Cx, Format, email, name_key, percent};
 
@@ -152,6 +153,10 @@ pub(crate) trait Importable: Record + Send + Sync {
     /// Every natural key the record can be found by.
     fn index_keys(&self) -> Vec<String> {
         self.match_keys()
+    }
+    /// What a row updating this record is read into: values that reading depends on.
+    fn seed(&self) -> Self {
+        Self::default()
     }
     /// The currency of the record's amounts, written in the currency column.
     fn currency(&self) -> Option<Currency> {
@@ -438,7 +443,7 @@ fn lead_name_key(lead: &Lead) -> Option<String> {
     key("name", &[&lead.name, &lead.company]).or_else(|| key("company", &[&lead.company]))
 }
 
-static DEAL_COLUMNS: [Column<Deal>; 16] = [
+static DEAL_COLUMNS: [Column<Deal>; 17] = [
     col!(Deal, name: String, "Name", true, ["deal name", "deal", "title", "opportunity", "opportunity name",
         "subject"]),
     col!(Deal, account: AccountId, "Account", true, ["account name", "company", "company name", "organization",
@@ -465,17 +470,47 @@ static DEAL_COLUMNS: [Column<Deal>; 16] = [
     },
     Column::<Deal> {
         info: FieldInfo {
+            name: "pipeline",
+            label: "Pipeline",
+            required: false,
+            format: Format::Reference("pipeline"),
+            synonyms: &["pipeline name", "sales pipeline"],
+            fills: &["pipeline"],
+            choices: Vec::new,
+            exported: true,
+        },
+        // A deal that moves to another pipeline starts in its first open stage, unless the row
+        // names a stage too (read next).
+        read: |r, text, cx| {
+            let pipeline = cx.names.pipeline(text)?;
+            let stage = pipeline
+                .first_open_stage()
+                .ok_or_else(|| format!("The {} pipeline has no open stage", pipeline.name))?;
+            (r.pipeline, r.stage, r.status) = (pipeline.id, stage, DealStatus::Open);
+            Ok(())
+        },
+        show: |r, cx| cx.data.pipelines.get(r.pipeline).map(|p| p.name.clone()).unwrap_or_default(),
+        copy: |from, to| {
+            if to.pipeline != from.pipeline {
+                (to.pipeline, to.stage, to.status) = (from.pipeline, from.stage, from.status);
+            }
+        },
+    },
+    Column::<Deal> {
+        info: FieldInfo {
             name: "stage",
             label: "Stage",
             required: false,
             format: Format::Reference("stage"),
             synonyms: &["deal stage", "pipeline stage", "sales stage", "phase"],
-            fills: &["stage", "pipeline", "status"],
+            fills: &["stage", "status"],
             choices: Vec::new,
             exported: true,
         },
+        // Stages are looked up in the row's pipeline (read before), else the default one.
         read: |r, text, cx| {
-            (r.pipeline, r.stage, r.status) = cx.names.stage(text)?;
+            let pipeline = Some(r.pipeline).filter(|p| *p != PipelineId::default());
+            (r.pipeline, r.stage, r.status) = cx.names.stage(text, pipeline)?;
             Ok(())
         },
         show: |r, cx| {
@@ -544,6 +579,11 @@ impl Importable for Deal {
 
     fn currency(&self) -> Option<Currency> {
         Some(self.amount.currency)
+    }
+
+    /// A stage is looked up in the deal's own pipeline unless the row names another.
+    fn seed(&self) -> Self {
+        Deal { pipeline: self.pipeline, ..Default::default() }
     }
 
     /// The rules of moving a deal by hand: a new stage restarts the stage clock (from the

@@ -186,17 +186,22 @@ impl<'a, R: Importable> Planner<'a, R> {
             .collect()
     }
 
-    /// Reads the present cells into an empty record.
-    fn probe(&self, line: usize, present: &[(usize, usize, &str)], currency: Currency) -> Result<R, Vec<RowError>> {
+    /// Reads the present cells into `probe`, a record holding only what reading them needs.
+    fn probe(
+        &self,
+        line: usize,
+        present: &[(usize, usize, &str)],
+        mut probe: R,
+        currency: Currency,
+    ) -> (R, Vec<RowError>) {
         let cx = Cx { data: self.data, names: &self.names, currency };
-        let mut probe = R::default();
         let mut errors = Vec::new();
         for &(col, file, text) in present {
             if let Err(message) = (R::columns()[col].read)(&mut probe, text, &cx) {
                 errors.push(self.error(line, Some(file), message));
             }
         }
-        if errors.is_empty() { Ok(probe) } else { Err(errors) }
+        (probe, errors)
     }
 
     /// Where the record an id names stands now: in an earlier row's step, else in the tables.
@@ -231,13 +236,12 @@ impl<'a, R: Importable> Planner<'a, R> {
             },
             _ => None,
         };
-        let mut probe = match self.probe(line, &present, row_currency.unwrap_or(self.currency)) {
-            Ok(probe) => probe,
-            Err(errors) => return Outcome::Invalid(errors),
-        };
-
+        // The row is read once to find the record it matches, and again against that record:
+        // amounts without a currency column are in its currency, and a deal's stage is looked
+        // up in its pipeline.
+        let (first, first_errors) = self.probe(line, &present, R::default(), row_currency.unwrap_or(self.currency));
         let mut target = None;
-        for key in probe.match_keys() {
+        for key in first.match_keys() {
             match self.keys.get(&key) {
                 Some(Target::One(id)) => {
                     target = Some(*id);
@@ -259,31 +263,32 @@ impl<'a, R: Importable> Planner<'a, R> {
                 (record.clone(), step, creates)
             }
             None => {
+                if !first_errors.is_empty() {
+                    return Outcome::Invalid(first_errors);
+                }
                 let cx = Cx { currency: row_currency.unwrap_or(self.currency), ..cx };
                 (R::fresh(new_id(), &cx, self.today), None, true)
             }
         };
-        // Amounts without a currency column are in the matched record's currency.
-        if row_currency.is_none()
-            && let Some(currency) = base.currency()
-            && currency != self.currency
-        {
-            probe = match self.probe(line, &present, currency) {
-                Ok(probe) => probe,
-                Err(errors) => return Outcome::Invalid(errors),
-            };
-        }
+        let probe = if step.is_none() && creates {
+            first
+        } else {
+            let currency = row_currency.or(base.currency()).unwrap_or(self.currency);
+            match self.probe(line, &present, base.seed(), currency) {
+                (probe, errors) if errors.is_empty() => probe,
+                (_, errors) => return Outcome::Invalid(errors),
+            }
+        };
 
         let mut candidate = base.clone();
         for &(col, _, _) in &present {
             (R::columns()[col].copy)(&probe, &mut candidate);
         }
-        candidate.settle(&base, creates && step.is_none(), self.today);
+        let is_new = creates && step.is_none();
+        candidate.settle(&base, is_new, self.today);
         if let Err(invalid) = candidate.validate(self.data) {
             return Outcome::Invalid(problems(self.mapping, line, &invalid));
         }
-
-        let is_new = creates && step.is_none();
         if !is_new && candidate == base {
             self.unchanged += 1;
             return Outcome::Unchanged;

@@ -23,7 +23,7 @@ use quota_core::market::{Niche, NicheId, Segment, SegmentId};
 use quota_core::money::{Currency, Money};
 use quota_core::org::{Person, PersonId, Territory, TerritoryId};
 use quota_core::product::{Product, ProductCategory, ProductCategoryId};
-use quota_core::settings::{PipelineId, Settings, SettingsId, StageId};
+use quota_core::settings::{Pipeline, PipelineId, Settings, SettingsId, StageId};
 use quota_core::{DocName, Workspace};
 
 use crate::support::{Fx, KEY};
@@ -619,6 +619,41 @@ fn a_deal_moved_by_import_follows_the_rules_of_moving_it_by_hand() {
 }
 
 #[test]
+fn stages_are_found_in_the_pipeline_the_row_names_else_the_deal_s_own() {
+    let mut fx = Fx::new();
+    let w = world(&mut fx);
+    let id: PipelineId = fx.id();
+    let stages: [StageId; 6] = std::array::from_fn(|_| fx.id());
+    let renewals = Pipeline { name: "Renewals".into(), is_default: false, ..Pipeline::standard(id, stages) };
+    let stamp = fx.stamp();
+    fx.ws.create(renewals, stamp).unwrap();
+    let sales = fx.ws.data.pipelines.iter().find(|p| p.is_default).unwrap().id;
+    let place = |fx: &Fx, name: &str| {
+        let deal = deal_named(&fx.ws.data, name);
+        (deal.pipeline, deal.stage)
+    };
+
+    import(&mut fx, Kind::Deals, "Name,Account,Pipeline,Stage\nSupport,Acme,renewals,Proposal\nFleet,Acme,,Proposal\n");
+    assert_eq!(place(&fx, "Support"), (id, stages[PROPOSAL]));
+    assert_eq!(place(&fx, "Fleet"), (sales, w.stages[PROPOSAL]));
+    // Without a pipeline, a deal's stage is looked up in the pipeline it is in.
+    import(&mut fx, Kind::Deals, "Name,Account,Stage\nSupport,Acme,Negotiation\n");
+    assert_eq!(place(&fx, "Support"), (id, stages[3]));
+    // Every deal exports with its pipeline and imports back unchanged.
+    let text = export(Kind::Deals, &fx.ws.data);
+    assert_eq!(summary(&plan(&mut fx, Kind::Deals, &text)), "create 0, update 0, unchanged 2");
+    // A deal moved to another pipeline starts in its first open stage unless the row names one.
+    import(&mut fx, Kind::Deals, "Name,Account,Pipeline\nSupport,Acme,Sales\n");
+    assert_eq!(place(&fx, "Support"), (sales, w.stages[0]));
+    let plan = import(&mut fx, Kind::Deals, "Name,Account,Pipeline,Stage\nFleet,Acme,Renewals,Won\nFleet,Acme,Nope,\n");
+    assert_eq!(
+        summary(&plan),
+        "create 0, update 1, unchanged 0\nline 3, column \"Pipeline\": There is no pipeline named \"Nope\""
+    );
+    assert_eq!(place(&fx, "Fleet"), (id, stages[WON]));
+}
+
+#[test]
 fn amounts_take_the_currency_column_else_the_matched_record_s_currency() {
     let mut fx = Fx::new();
     world(&mut fx);
@@ -791,9 +826,9 @@ fn export_writes_labels_names_and_plain_amounts() {
     fx.ws.create(deal, stamp).unwrap();
     assert_eq!(
         export(Kind::Deals, &fx.ws.data),
-        "\u{feff}Name,Account,Contact,Stage,Amount,Currency,Probability,Expected close,Owner,Channel,Partner,Created,\
+        "\u{feff}Name,Account,Contact,Pipeline,Stage,Amount,Currency,Probability,Expected close,Owner,Channel,Partner,Created,\
          Closed on,Loss reason,Competitor,Notes\r\n\
-         \"Fleet, phase \"\"2\"\"\",Acme,Ana Silva,Proposal,12345.50,USD,40,2026-09-30,Ana Reyes,,,2026-05-01,,,,\
+         \"Fleet, phase \"\"2\"\"\",Acme,Ana Silva,Sales,Proposal,12345.50,USD,40,2026-09-30,Ana Reyes,,,2026-05-01,,,,\
          \"Call back\nafter the fair\"\r\n"
     );
     let ids = [w.globex.raw(), RawId(12345), w.acme.raw()];
