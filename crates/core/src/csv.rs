@@ -16,10 +16,14 @@
 //!
 //! Cell formats: text is trimmed; dates are `YYYY-MM-DD` only (a day-month order cannot be told
 //! from a month-day one); amounts are decimals with a `.` in the row's currency, from the
-//! currency column or else the workspace's; choices are a label or stored value in any case;
-//! references are the other record's name, ignoring case and extra spaces (a person also by
-//! email address, a deal's stage among the default pipeline's stages). Formula-like cells are
-//! written with a leading `'`, which import removes again; see [`neutralize`].
+//! currency column, else the matched record's, else the workspace's; choices are a label or a
+//! stored value in any case; references are the other record's name, ignoring case and extra
+//! spaces (a person also by email address; a deal's stage in the pipeline its row names, else in
+//! the deal's own, else in the default pipeline). Formula-like cells are written with a leading
+//! `'`, which import removes again; see [`neutralize`].
+//!
+//! A blank cell never clears a field. Deal line items and a lead's conversion links are not part
+//! of CSV.
 
 mod cell;
 mod columns;

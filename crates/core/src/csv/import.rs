@@ -70,6 +70,8 @@ pub struct CellPreview {
     pub field: &'static str,
     /// The value as import understood it (a name as the workspace spells it, an amount with
     /// its decimals, a choice by its label), `""` for a blank cell, or why it cannot be read.
+    /// Cells are read as for a new record: a stage of a deal in another pipeline than the
+    /// default may show as unknown here while the row's [`Outcome`] finds it.
     pub value: Result<String, String>,
 }
 
