@@ -9,6 +9,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::ops::Range;
 
 use crate::account::{Account, Contact};
 use crate::channel::Partner;
@@ -21,7 +22,7 @@ use crate::id::RawId;
 use crate::lead::Lead;
 use crate::money::Currency;
 use crate::product::Product;
-use crate::workspace::{Stamp, Workspace};
+use crate::workspace::{BatchError, Stamp, Workspace};
 
 use super::cell::{Cell, Cx, Names};
 use super::columns::{Importable, Kind};
@@ -488,23 +489,39 @@ where
     }
 }
 
+/// What writing some of a plan's records did.
+#[derive(Default)]
+struct Written {
+    created: usize,
+    updated: usize,
+    failed: usize,
+    errors: Vec<RowError>,
+}
+
 /// The typed records of a plan, behind a trait so that the plan itself is one type.
 trait Pending: Send + Sync {
-    /// Writes step `index`: `Ok(None)` when written, `Ok(Some(errors))` when the record failed,
-    /// `Err` when the workspace cannot take writes to its document yet.
+    /// Writes the steps in `range`. Fails, having written nothing, when a document they go to
+    /// is not loaded yet.
     fn write(
         &self,
-        index: usize,
+        range: Range<usize>,
         ws: &mut Workspace,
         stamp: Stamp,
         today: Date,
         mapping: &Mapping,
-    ) -> Result<Option<Vec<RowError>>, Error>;
-    fn creates(&self, index: usize) -> bool;
+    ) -> Result<Written, Error>;
 }
 
 struct Steps<R> {
     steps: Vec<Step<R>>,
+}
+
+/// A record that failed to be written, as row errors on the first line that filled it.
+fn failure(mapping: &Mapping, line: usize, error: &Error) -> Vec<RowError> {
+    match error {
+        Error::Invalid(invalid) => problems(mapping, line, invalid),
+        other => vec![RowError { line, column: None, message: other.to_string() }],
+    }
 }
 
 impl<R: Importable> Pending for Steps<R>
@@ -513,40 +530,85 @@ where
 {
     fn write(
         &self,
-        index: usize,
+        range: Range<usize>,
         ws: &mut Workspace,
         stamp: Stamp,
         today: Date,
         mapping: &Mapping,
-    ) -> Result<Option<Vec<RowError>>, Error> {
-        let step = &self.steps[index];
-        let line = step.lines[0];
-        let result = if step.creates {
-            ws.create(step.record.clone(), stamp)
-        } else {
+    ) -> Result<Written, Error> {
+        let steps = &self.steps[range];
+        for step in steps {
+            let name = Workspace::doc_of::<R>(step.record.id());
+            if !ws.is_loaded(name) {
+                return Err(Error::NotLoaded(name.to_string()));
+            }
+        }
+        let mut written = Written::default();
+
+        // New records go in one change per document. A batch is all or nothing, so the records
+        // it rejects are reported and the rest submitted again.
+        let mut creates: Vec<&Step<R>> = steps.iter().filter(|s| s.creates).collect();
+        while !creates.is_empty() {
+            match ws.create_batch(creates.iter().map(|s| s.record.clone()).collect(), stamp) {
+                Ok(()) => {
+                    written.created += creates.len();
+                    break;
+                }
+                Err(BatchError::Rejected(rejections)) => {
+                    for rejection in &rejections {
+                        let step = creates[rejection.index];
+                        written.failed += 1;
+                        written.errors.extend(failure(mapping, step.lines[0], &rejection.error));
+                    }
+                    let rejected: Vec<usize> = rejections.iter().map(|r| r.index).collect();
+                    creates = creates
+                        .into_iter()
+                        .enumerate()
+                        .filter(|(i, _)| !rejected.contains(i))
+                        .map(|(_, s)| s)
+                        .collect();
+                }
+                Err(BatchError::Workspace(error)) => {
+                    // A document failed part way: the records in documents written before it
+                    // are in the tables, the others are not.
+                    for step in &creates {
+                        if R::table(&ws.data).contains(step.record.id()) {
+                            written.created += 1;
+                        } else {
+                            written.failed += 1;
+                            written.errors.extend(failure(mapping, step.lines[0], &error));
+                        }
+                    }
+                    break;
+                }
+            }
+        }
+
+        for step in steps.iter().filter(|s| !s.creates) {
+            let line = step.lines[0];
             // The plan's values go onto the record as it is now, so that edits made since the
             // plan to fields the file does not fill survive.
             let Some(now) = R::table(&ws.data).get(step.record.id()).cloned() else {
                 let message = format!("The {} this row updates was deleted before the import reached it", R::NOUN);
-                return Ok(Some(vec![RowError { line, column: None, message }]));
+                written.failed += 1;
+                written.errors.push(RowError { line, column: None, message });
+                continue;
             };
             let mut record = now.clone();
             for &col in &step.columns {
                 (R::columns()[col].copy)(&step.record, &mut record);
             }
             record.settle(&now, false, today);
-            ws.update(record, stamp).map(drop)
-        };
-        match result {
-            Ok(()) => Ok(None),
-            Err(e @ Error::NotLoaded(_)) => Err(e),
-            Err(Error::Invalid(invalid)) => Ok(Some(problems(mapping, line, &invalid))),
-            Err(e) => Ok(Some(vec![RowError { line, column: None, message: e.to_string() }])),
+            match ws.update(record, stamp) {
+                Ok(_) => written.updated += 1,
+                Err(error) => {
+                    written.failed += 1;
+                    written.errors.extend(failure(mapping, line, &error));
+                }
+            }
         }
-    }
-
-    fn creates(&self, index: usize) -> bool {
-        self.steps[index].creates
+        written.errors.sort_by_key(|e| e.line);
+        Ok(written)
     }
 }
 
@@ -622,18 +684,12 @@ impl ImportPlan {
     /// loaded yet; the plan then stays where it was and can be applied again later.
     pub fn apply_batch(&mut self, ws: &mut Workspace, max: usize, stamp: Stamp) -> Result<Progress, Error> {
         let end = (self.progress.done + max.max(1)).min(self.progress.total);
-        while self.progress.done < end {
-            let index = self.progress.done;
-            match self.steps.write(index, ws, stamp, self.today, &self.mapping)? {
-                None if self.steps.creates(index) => self.progress.created += 1,
-                None => self.progress.updated += 1,
-                Some(errors) => {
-                    self.progress.failed += 1;
-                    self.errors.extend(errors);
-                }
-            }
-            self.progress.done += 1;
-        }
+        let written = self.steps.write(self.progress.done..end, ws, stamp, self.today, &self.mapping)?;
+        self.progress.created += written.created;
+        self.progress.updated += written.updated;
+        self.progress.failed += written.failed;
+        self.progress.done = end;
+        self.errors.extend(written.errors);
         Ok(self.progress)
     }
 
