@@ -67,7 +67,11 @@ impl<'a> Reader<'a> {
         Reader::with_delimiter(text, delimiter)
     }
 
-    /// A reader with a known delimiter, which must be ASCII.
+    /// A reader with a known delimiter, such as one of [`DELIMITERS`] chosen by the user.
+    ///
+    /// # Panics
+    ///
+    /// When the delimiter is not ASCII or is a quote: a caller's mistake, not the file's.
     pub fn with_delimiter(text: &'a str, delimiter: char) -> Reader<'a> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         assert!(delimiter.is_ascii() && delimiter != '"', "a delimiter is one ASCII character other than a quote");
