@@ -24,6 +24,7 @@ pub mod product;
 pub mod review;
 
 pub mod commands;
+pub mod csv;
 pub mod exchange;
 pub mod generate;
 pub mod reports;
