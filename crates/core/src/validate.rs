@@ -36,7 +36,8 @@ pub fn check_ref<R: Record>(inv: &mut Invalid, field: &'static str, id: Option<R
 /// Records a problem when a required reference is missing or names a record that does not exist.
 pub fn require_ref<R: Record>(inv: &mut Invalid, field: &'static str, id: R::Id, table: &Table<R>, what: &str) {
     if id == R::Id::default() {
-        inv.add(field, format!("Choose a {what}"));
+        let article = if what.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+        inv.add(field, format!("Choose {article} {what}"));
     } else if !table.contains(id) {
         inv.add(field, format!("That {what} does not exist"));
     }
