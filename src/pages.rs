@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod activities;
 pub mod catalogue;
 pub mod channels;
+pub mod csv;
 pub mod dashboard;
 pub mod data;
 pub mod deals;

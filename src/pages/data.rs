@@ -14,6 +14,7 @@ pub fn DataPage() -> impl IntoView {
     view! {
         <section class="page">
             <PageHeader title="Data".into()/>
+            <crate::pages::csv::CsvPanel/>
             <ExchangeFiles/>
         </section>
     }

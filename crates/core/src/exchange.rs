@@ -325,7 +325,8 @@ pub fn read_seed(bytes: &[u8]) -> Result<Seed, ExchangeError> {
     let count = u32::from_le_bytes(reader.array("document count")?);
     let mut docs = Vec::new();
     for _ in 0..count {
-        let name: DocName = reader.text("document name")?.parse().map_err(|e| ExchangeError::Damaged(format!("{e}")))?;
+        let name: DocName =
+            reader.text("document name")?.parse().map_err(|e| ExchangeError::Damaged(format!("{e}")))?;
         let mut parts = Vec::with_capacity(2);
         for what in ["document", "cache"] {
             let len = u64::from_le_bytes(reader.array(what)?);
