@@ -6,6 +6,7 @@ use crate::route::{Area, Route};
 
 pub mod accounts;
 pub mod activities;
+pub mod bench;
 pub mod catalogue;
 pub mod channels;
 pub mod csv;
@@ -40,6 +41,7 @@ pub fn page(route: Route) -> AnyView {
         Area::Costs => team::costs(route),
         Area::Settings => settings::page(route),
         Area::Review => review::page(route),
+        Area::Bench => view! { <bench::Bench/> }.into_any(),
         other => view! {
             <section class="page">
                 <h1>{other.label()}</h1>
