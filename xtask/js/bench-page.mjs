@@ -21,14 +21,16 @@ try {
     if (message.type() === 'error') console.error(`console error: ${message.text()}`);
   });
   await page.goto(url);
-  try {
-    await page.waitForFunction(() => window.__quotaBench !== undefined, null, { timeout, polling: 250 });
-  } catch (error) {
+  const finished = await page
+    .waitForFunction(() => window.__quotaBench !== undefined, null, { timeout, polling: 250 })
+    .then(() => true, () => false);
+  if (finished) {
+    const results = await page.evaluate(() => window.__quotaBench);
+    console.log(JSON.stringify(results, null, 2));
+  } else {
     console.error(`the benchmark page at ${url} did not set window.__quotaBench within ${timeout} ms`);
-    throw error;
+    process.exitCode = 1;
   }
-  const results = await page.evaluate(() => window.__quotaBench);
-  console.log(JSON.stringify(results, null, 2));
 } finally {
   await browser.close();
 }

@@ -33,14 +33,10 @@ pub fn run(project: &Project, selection: &StepSelection) -> Result<(), StepsFail
         steps.run(step, || match step {
             "fmt" => project.run(project.cargo(["fmt", "--all", "--check"])),
             "clippy" => project.run(project.cargo(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])),
-            "clippy-wasm" => {
-                let mut args = vec!["clippy", "--target", WASM_TARGET];
-                args.extend(WASM_PACKAGES.iter().flat_map(|p| ["-p", p]));
-                args.extend(["--all-targets", "--", "-D", "warnings"]);
-                project.run(project.cargo(args))
-            }
-            // The app's own tests run in the browser, in the next step.
-            "test" => project.run(project.cargo(["test", "--workspace", "--exclude", "quota"])),
+            "clippy-wasm" => clippy_wasm(project),
+            // The app's plain `#[test]`s run here too: natively, `#[wasm_bindgen_test]` functions
+            // are not tests, so only the browser step runs those.
+            "test" => project.run(project.cargo(["test", "--workspace"])),
             "browser" => browser_tests(project),
             "build" => {
                 release::build_app(project)?;
@@ -51,6 +47,26 @@ pub fn run(project: &Project, selection: &StepSelection) -> Result<(), StepsFail
         });
     }
     steps.finish()
+}
+
+/// Lints what is compiled to wasm: the app with all its targets, and the libraries it uses. The
+/// libraries' own tests are native only (proptest's process forking does not build for wasm32).
+fn clippy_wasm(project: &Project) -> Result<()> {
+    project.run(project.cargo([
+        "clippy",
+        "--target",
+        WASM_TARGET,
+        "-p",
+        "quota",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    let mut args = vec!["clippy", "--target", WASM_TARGET];
+    args.extend(WASM_PACKAGES.iter().flat_map(|p| ["-p", p]));
+    args.extend(["--lib", "--", "-D", "warnings"]);
+    project.run(project.cargo(args))
 }
 
 /// wasm-bindgen-test suites of the wasm packages that have them, in headless Chromium through

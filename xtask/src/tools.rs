@@ -97,21 +97,29 @@ fn npm_packages(project: &Project) -> Result<()> {
 
     let lock_path = project.root.join("package-lock.json");
     let stamp_path = project.node_modules().join(".xtask-package-lock.json");
-    let lock = fs::read(&lock_path).ok();
-    // npm ci always deletes and reinstalls node_modules; a copy of the lockfile it last installed
-    // from tells whether that is needed.
-    let installed = lock.is_some() && fs::read(&stamp_path).ok() == lock;
-    if installed {
+    let lock = fs::read(&lock_path).context("cannot read package-lock.json")?;
+    // A copy of the lockfile last installed from tells whether node_modules is current.
+    if fs::read(&stamp_path).ok().as_ref() == Some(&lock) {
         println!("  npm packages: installed");
     } else {
-        let how = if lock.is_some() { "ci" } else { "install" };
-        println!("  npm packages: npm {how}");
+        println!("  npm packages: installing from package-lock.json");
+        // `npm install` rather than `npm ci`: cbor-x's optional native add-on lists prebuilt
+        // packages that the registry does not serve, so they are missing from the lockfile and
+        // `npm ci` refuses it. Checking that the lockfile is unchanged afterwards gives the same
+        // guarantee: exactly the locked versions were installed.
         let mut npm = project.command("npm");
-        npm.args([how, "--no-audit", "--no-fund", "--loglevel=error"])
+        npm.args(["install", "--no-audit", "--no-fund", "--loglevel=error"])
             // Playwright drives the machine's Chromium; it must not try to download its own.
             .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
         project.run(npm)?;
-        let lock = fs::read(&lock_path).context("npm did not leave a package-lock.json")?;
+        let after = fs::read(&lock_path).context("npm removed package-lock.json")?;
+        if after != lock {
+            fs::write(&lock_path, &lock).context("cannot restore package-lock.json")?;
+            bail!(
+                "package-lock.json does not match package.json (npm wanted to change it; it was restored): \
+                 run `npm install` and commit the new lockfile"
+            );
+        }
         fs::write(&stamp_path, lock).with_context(|| format!("cannot write {}", stamp_path.display()))?;
     }
 
