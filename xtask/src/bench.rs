@@ -1,0 +1,86 @@
+//! `cargo xtask bench`: the benchmarks. Each step is independent, so a failed one is reported
+//! and the rest still run.
+
+use anyhow::Result;
+
+use crate::cli::{BENCH_STEPS, SizeOptions, StepSelection};
+use crate::project::Project;
+use crate::relay::{Relay, RelayOptions};
+use crate::release;
+use crate::size::{self, TempDir};
+use crate::steps::{Steps, StepsFailed};
+use crate::tools::{self, Tool};
+
+/// The relay's load benchmark: an example of the relay crate, run when it exists.
+pub const RELAY_LOAD_EXAMPLE: &str = "load";
+/// The app's benchmark page, which sets `window.__quotaBench` when it has finished.
+pub const BENCH_ROUTE: &str = "#/bench";
+
+fn needs(step: &str) -> &'static [Tool] {
+    match step {
+        "relay-load" => &[Tool::NpmPackages],
+        "build" => &[Tool::WasmTarget, Tool::Trunk, Tool::WasmBindgen, Tool::NpmPackages],
+        "browser-bench" | "size" => &[Tool::NpmPackages, Tool::Chromium],
+        _ => &[],
+    }
+}
+
+pub fn run(project: &Project, selection: &StepSelection) -> Result<(), StepsFailed> {
+    let chosen: Vec<&str> = BENCH_STEPS.iter().copied().filter(|s| *s != "setup" && selection.includes(s)).collect();
+    let mut steps = Steps::new("bench", chosen.len() + 1, true);
+    let tools: Vec<Tool> = chosen.iter().flat_map(|s| needs(s).iter().copied()).collect();
+    steps.run("setup", || tools::ensure_all(project, &tools));
+    for step in chosen {
+        steps.run(step, || match step {
+            "criterion" => criterion(project),
+            "relay-load" => relay_load(project),
+            "build" => {
+                release::build_app(project)?;
+                release::build_relay(project)
+            }
+            "browser-bench" => browser_bench(project),
+            "size" => size::report(project, &SizeOptions::default()),
+            other => unreachable!("step `{other}` is listed in BENCH_STEPS but not run"),
+        });
+    }
+    steps.finish()
+}
+
+fn criterion(project: &Project) -> Result<()> {
+    if project.targets("quota-core", "bench").is_empty() {
+        println!("quota-core has no benchmarks yet");
+        return Ok(());
+    }
+    project.run(project.cargo(["bench", "-p", "quota-core"]))
+}
+
+/// Many WebSocket clients against the relay and against the reference JavaScript sync server;
+/// the example prints its own report.
+fn relay_load(project: &Project) -> Result<()> {
+    if !project.targets("quota-relay", "example").iter().any(|e| e == RELAY_LOAD_EXAMPLE) {
+        println!("quota-relay has no `{RELAY_LOAD_EXAMPLE}` example yet");
+        return Ok(());
+    }
+    let mut cargo = project.cargo(["run", "--release", "-p", "quota-relay", "--example", RELAY_LOAD_EXAMPLE]);
+    cargo.env("QUOTA_RELAY_BIN", project.relay_bin());
+    project.run(cargo)
+}
+
+/// Opens the app's benchmark page in headless Chromium and prints what it reports.
+fn browser_bench(project: &Project) -> Result<()> {
+    let data_dir = TempDir::new(project, "bench")?;
+    let relay = Relay::start(
+        project,
+        RelayOptions {
+            listen: Some("127.0.0.1:0".to_owned()),
+            data_dir: Some(data_dir.0.clone()),
+            static_dir: project.dist(),
+            echo: false,
+        },
+    )?;
+    let mut node = project.command("node");
+    node.arg(project.root.join("xtask/js/bench-page.mjs")).arg(format!("{}/{BENCH_ROUTE}", relay.url()));
+    let outcome = project.run(node);
+    relay.stop()?;
+    outcome
+}
