@@ -103,7 +103,7 @@ fn Shell() -> impl IntoView {
         .collect_view();
 
     view! {
-        <div class="shell" class:menu-open=move || menu_open.get() data-testid="app-ready">
+        <div class="shell" class:menu-open=move || menu_open.get() data-testid="app-ready" data-interactive="">
             <a class="skip" href="#main" on:click=|ev| {
                 ev.prevent_default();
                 if let Some(main) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("main"))

@@ -49,7 +49,7 @@ pub fn Welcome() -> impl IntoView {
         return view! { <main class="welcome"><crate::pages::settings::Join route/></main> }.into_any();
     }
     view! {
-        <main class="welcome">
+        <main class="welcome" data-testid="welcome" data-interactive="">
             <h1>"Welcome to Quota"</h1>
             <p>"Your sales data lives on this device and works without a network. Create a workspace to begin."</p>
             <form on:submit=submit class="card">

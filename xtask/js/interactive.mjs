@@ -1,7 +1,7 @@
 // Time from navigation to an interactive app, for `cargo xtask size`.
 // Usage: node interactive.mjs URL RUNS
 // For each run, a cold load (a new browser profile: empty cache and storage) and then a warm one
-// (a reload in that profile). "Interactive" is the moment an element [data-testid=app-ready]
+// (a reload in that profile). "Interactive" is the moment an element [data-interactive]
 // first appears, read from the page's own clock (milliseconds since navigation started).
 // Prints {"cold":[ms...],"warm":[ms...]} on stdout.
 import { chromium } from '@playwright/test';
@@ -17,7 +17,7 @@ const TIMEOUT_MS = 60_000;
 
 function recordReadyTime() {
   const seen = () => {
-    if (window.__quotaReadyAt === undefined && document.querySelector('[data-testid=app-ready]')) {
+    if (window.__quotaReadyAt === undefined && document.querySelector('[data-interactive]')) {
       window.__quotaReadyAt = performance.now();
     }
   };

@@ -61,7 +61,7 @@ pub fn report(project: &Project, options: &SizeOptions) -> Result<()> {
             times.len()
         );
     }
-    println!("  measured at {url} until [data-testid=app-ready] appears");
+    println!("  measured at {url} until [data-interactive] appears");
     Ok(())
 }
 

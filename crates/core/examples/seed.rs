@@ -9,6 +9,7 @@ use quota_core::{Date, Workspace, WorkspaceKey, exchange};
 /// The key the benchmark page opens seeded workspaces with; benchmark data is not secret.
 const BENCH_KEY: WorkspaceKey = WorkspaceKey([0x42; 32]);
 
+#[allow(clippy::disallowed_methods)] // an example program may read the clock to report its own progress
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let which = args.next().unwrap_or_else(|| "large".into());

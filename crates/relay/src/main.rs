@@ -20,6 +20,9 @@ async fn main() -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
     let local = listener.local_addr().context("cannot read the listening address")?;
     tracing::info!(data_dir = %data_dir.display(), "relay ready");
+    // The handlers are installed before the ready line, so a signal sent as soon as the line
+    // appears still stops the relay cleanly.
+    let shutdown = shutdown_signal()?;
 
     // Tests and `cargo xtask run` read this exact line to find the relay.
     let mut stdout = std::io::stdout().lock();
@@ -27,34 +30,30 @@ async fn main() -> anyhow::Result<()> {
     stdout.flush().context("cannot write to stdout")?;
     drop(stdout);
 
-    relay.serve(listener, shutdown_signal()).await.context("server failed")?;
+    relay.serve(listener, shutdown).await.context("server failed")?;
     Ok(())
 }
 
-/// Completes on Ctrl-C or SIGTERM.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        if let Err(error) = tokio::signal::ctrl_c().await {
-            tracing::error!(%error, "cannot listen for Ctrl-C");
+/// Installs the Ctrl-C and SIGTERM handlers now; the future completes on either signal.
+#[cfg(unix)]
+fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut interrupt = signal(SignalKind::interrupt()).context("cannot listen for Ctrl-C")?;
+    let mut terminate = signal(SignalKind::terminate()).context("cannot listen for SIGTERM")?;
+    Ok(async move {
+        tokio::select! {
+            _ = interrupt.recv() => {}
+            _ = terminate.recv() => {}
+        }
+    })
+}
+
+/// Installs the Ctrl-C handler; the future completes when it fires.
+#[cfg(not(unix))]
+fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
+    Ok(async {
+        if tokio::signal::ctrl_c().await.is_err() {
             std::future::pending::<()>().await;
         }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(error) => {
-                tracing::error!(%error, "cannot listen for SIGTERM");
-                std::future::pending::<()>().await;
-            }
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {}
-        () = terminate => {}
-    }
+    })
 }

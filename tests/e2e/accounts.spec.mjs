@@ -1,0 +1,114 @@
+// Accounts, the first vertical slice: created, found, edited, deleted and undone, and still
+// there after a reload, in two tabs at once, and when the disk is full.
+import { test, expect } from './fixtures.mjs';
+import { createAccount, createWorkspace, listedAccounts, saved } from './app.mjs';
+
+test('an account created in the app is still there after a reload', async ({ page }) => {
+  await createWorkspace(page);
+  await createAccount(page, 'Globex Corporation', { city: 'Lyon', email: 'sales@globex.example' });
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 1, name: 'Globex Corporation' })).toBeVisible();
+  await expect(page.getByTestId('facts')).toContainText('sales@globex.example');
+  expect(await listedAccounts(page)).toEqual(['Globex Corporation']);
+});
+
+test('two tabs edit different accounts and after reloading both show both edits', async ({ page, context }) => {
+  await createWorkspace(page);
+  const second = await context.newPage();
+  await second.goto(page.url());
+  await expect(second.getByTestId('app-ready')).toBeVisible();
+  await createAccount(page, 'Written in tab one');
+  await createAccount(second, 'Written in tab two');
+  for (const tab of [page, second]) {
+    await tab.reload();
+    await expect(tab.getByTestId('app-ready')).toBeVisible();
+    expect((await listedAccounts(tab)).sort()).toEqual(['Written in tab one', 'Written in tab two']);
+  }
+});
+
+test('a form explains bad values next to the field and keeps what was typed', async ({ page }) => {
+  await createWorkspace(page);
+  await page.goto('./#/accounts/new');
+  await page.locator('#field-name').fill('Initech');
+  await page.locator('#field-email').fill('not-an-email');
+  await page.getByRole('button', { name: 'Create' }).click();
+  await expect(page.locator('[data-field=email] .field-error')).toHaveText(/email address/);
+  await expect(page.getByRole('alert').filter({ hasText: 'Fix the problem' })).toBeVisible();
+  // A reload keeps the draft, including the value that does not validate.
+  await page.waitForTimeout(400);
+  await page.reload();
+  await expect(page.locator('#field-email')).toHaveValue('not-an-email');
+  await expect(page.locator('#field-name')).toHaveValue('Initech');
+  await page.locator('#field-email').fill('sales@initech.example');
+  await page.getByRole('button', { name: 'Create' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Initech' })).toBeVisible();
+});
+
+test('the list searches, sorts and moves with the keyboard', async ({ page }) => {
+  await createWorkspace(page);
+  for (const [name, city] of [['Umbrella', 'Berlin'], ['Acme', 'Paris'], ['Soylent', 'Lyon']]) {
+    await createAccount(page, name, { city });
+  }
+  expect(await listedAccounts(page)).toEqual(['Acme', 'Soylent', 'Umbrella']);
+  await page.getByTestId('sort').selectOption({ label: 'Sort: City' });
+  await expect(page.locator('.tbody .tr .td:first-child')).toHaveText(['Umbrella', 'Soylent', 'Acme']);
+  await page.getByTestId('search').fill('ly');
+  await expect(page.locator('.tbody .tr .td:first-child')).toHaveText(['Soylent']);
+  await expect(page.getByTestId('count')).toHaveText('1 of 3');
+  await page.getByTestId('search').fill('');
+  await page.getByTestId('table-body').focus();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1, name: 'Soylent' })).toBeVisible();
+});
+
+test('a deleted account comes back with undo, and its history shows every change', async ({ page }) => {
+  await createWorkspace(page);
+  await createAccount(page, 'Hooli');
+  await page.getByTestId('edit').click();
+  await page.locator('#field-city').fill('Palo Alto');
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await expect(page.getByTestId('history')).toContainText('changed city');
+  await page.getByTestId('delete').click();
+  await expect(page.getByText('Deleted “Hooli”.')).toBeVisible();
+  expect(await listedAccounts(page)).toEqual([]);
+  await page.getByTestId('notice-undo').click();
+  await expect(page.locator('.tbody .tr .td:first-child')).toHaveText(['Hooli']);
+  await saved(page);
+  await page.reload();
+  expect(await listedAccounts(page)).toEqual(['Hooli']);
+});
+
+test('a full storage quota says so and keeps the edit in the tab', async ({ page, context }) => {
+  await createWorkspace(page);
+  await saved(page);
+  const session = await context.newCDPSession(page);
+  const origin = new URL(page.url()).origin;
+  await session.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 1 });
+  await createAccountUnsaved(page, 'Kept in memory');
+  await expect(page.getByRole('alert').filter({ hasText: 'Storage is full' })).toBeVisible();
+  await expect(page.getByTestId('save-status')).toHaveText('Not saved');
+  await page.goto('./#/accounts');
+  await expect(page.locator('.tbody .tr .td:first-child')).toHaveText(['Kept in memory']);
+  // Once there is room again, the next edit saves everything.
+  await session.send('Storage.overrideQuotaForOrigin', { origin });
+  await createAccount(page, 'After the disk was freed');
+  await page.reload();
+  expect((await listedAccounts(page)).sort()).toEqual(['After the disk was freed', 'Kept in memory']);
+});
+
+async function createAccountUnsaved(page, name) {
+  await page.goto('./#/accounts/new');
+  await page.locator('#field-name').fill(name);
+  await page.getByRole('button', { name: 'Create' }).click();
+  await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
+}
+
+test('a page deep in the app opens again on reload', async ({ page }) => {
+  await createWorkspace(page);
+  await createAccount(page, 'Deep link');
+  const url = page.url();
+  expect(url).toContain('#/accounts/');
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 1, name: 'Deep link' })).toBeVisible();
+});
