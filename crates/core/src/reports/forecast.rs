@@ -31,12 +31,8 @@ use crate::management::{Metric, Subject};
 use crate::money::{Currency, Money, mul_div_round};
 use crate::org::{OrgUnitId, PersonId, TerritoryId};
 use crate::product::{ProductCategoryId, ProductId};
-use crate::settings::SettingsId;
 
-/// The workspace's currency, which every report works in.
-pub fn workspace_currency(data: &Tables) -> Currency {
-    data.settings.get(SettingsId::SINGLETON).map(|s| s.currency).unwrap_or_default()
-}
+pub use crate::commands::selling::workspace_currency;
 
 /// How many days a period spans.
 pub fn days_in(period: Period) -> i64 {
