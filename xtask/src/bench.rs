@@ -1,7 +1,10 @@
 //! `cargo xtask bench`: the benchmarks. Each step is independent, so a failed one is reported
 //! and the rest still run.
 
-use anyhow::Result;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use anyhow::{Context, Result};
 
 use crate::cli::{BENCH_STEPS, SizeOptions, StepSelection};
 use crate::project::Project;
@@ -68,6 +71,10 @@ fn relay_load(project: &Project) -> Result<()> {
 
 /// Opens the app's benchmark page in headless Chromium and prints what it reports.
 fn browser_bench(project: &Project) -> Result<()> {
+    let seed = large_seed(project)?;
+    let beside_app = project.dist().join("bench").join("large.seed");
+    std::fs::create_dir_all(beside_app.parent().expect("a file in a directory"))?;
+    std::fs::copy(&seed, &beside_app).with_context(|| format!("cannot copy the seed into {}", beside_app.display()))?;
     let data_dir = TempDir::new(project, "bench")?;
     let relay = Relay::start(
         project,
@@ -83,4 +90,32 @@ fn browser_bench(project: &Project) -> Result<()> {
     let outcome = project.run(node);
     relay.stop()?;
     outcome
+}
+
+/// The `large` workspace as a seed file for the benchmark page. Generating it takes minutes, and
+/// Trunk empties `dist/` on every build, so it is kept in the target directory and made again
+/// only when the core's sources are newer than it.
+fn large_seed(project: &Project) -> Result<PathBuf> {
+    let seed = project.target_dir.join("bench").join("large.seed");
+    let made = std::fs::metadata(&seed).and_then(|m| m.modified()).ok();
+    let sources = newest_change(&project.root.join("crates/core/src"));
+    if made.is_some_and(|made| sources.is_none_or(|sources| sources <= made)) {
+        return Ok(seed);
+    }
+    let mut cargo = project.cargo(["run", "--release", "-p", "quota-core", "--example", "seed", "--", "large"]);
+    cargo.arg(&seed);
+    project.run(cargo)?;
+    Ok(seed)
+}
+
+/// When any file under `dir` last changed.
+fn newest_change(dir: &Path) -> Option<SystemTime> {
+    let mut newest = None;
+    for entry in std::fs::read_dir(dir).ok()?.flatten() {
+        let path = entry.path();
+        let changed =
+            if path.is_dir() { newest_change(&path) } else { entry.metadata().and_then(|m| m.modified()).ok() };
+        newest = newest.max(changed);
+    }
+    newest
 }
