@@ -3,6 +3,7 @@
 pub mod app;
 pub mod boot;
 pub mod browser;
+pub mod charts;
 pub mod components;
 pub mod crud;
 pub mod format;
