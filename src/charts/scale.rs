@@ -157,7 +157,7 @@ impl LabelPlan {
     }
 
     pub fn shows(&self, index: usize) -> bool {
-        index % self.every == 0
+        index.is_multiple_of(self.every)
     }
 }
 
