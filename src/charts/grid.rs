@@ -8,6 +8,9 @@ use super::svg::{self, FONT, num};
 /// The room to the right of the plot, so the last label and marker are not cut.
 const RIGHT: f64 = 14.0;
 
+/// The least height of the plot area itself.
+const MIN_PLOT: f64 = 150.0;
+
 /// A plot area with a value axis and category bands.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Grid {
@@ -41,8 +44,11 @@ impl Grid {
         let band = (width - left - RIGHT).max(n as f64) / n as f64;
         let plan = plan_labels(&data.categories, band, FONT);
         let negative_room = if value_labels && extent.0 < 0.0 { FONT + 4.0 } else { 0.0 };
-        let bottom = height - plan.height(&data.categories, FONT) - negative_room;
         let top = if value_labels || !data.y_label.is_empty() { 34.0 } else { 12.0 };
+        // Rotated labels on a phone take much of the height; the chart grows to keep its plot.
+        let below = plan.height(&data.categories, FONT) + negative_room;
+        let height = height.max(top + MIN_PLOT + below);
+        let bottom = height - below;
         let axis = value_axis([extent.0, extent.1], format, count, (bottom, top));
         Grid { width, height, left, right: width - RIGHT, top, bottom, axis, band, plan }
     }
@@ -141,6 +147,17 @@ mod tests {
     fn charts_keep_a_readable_height_on_phones_and_do_not_grow_endlessly() {
         assert_eq!(Grid::new(&data(4), (0.0, 30.0), 340.0, false).height, 220.0);
         assert_eq!(Grid::new(&data(4), (0.0, 30.0), 1200.0, false).height, 320.0);
+    }
+
+    #[test]
+    fn rotated_labels_on_a_phone_make_the_chart_taller_instead_of_squeezing_the_plot() {
+        let people = ChartData::new("t")
+            .with_categories(["Alexandra Montgomery", "Christopher Hale", "Fatima Al-Sayed", "Gustavo Pereira"])
+            .with_series(Series::new("Won", ValueFormat::Count, [4, 3, 2, 1]));
+        let grid = Grid::new(&people, (0.0, 4.0), 200.0, false);
+        assert!(grid.plan.rotate);
+        assert!(grid.bottom - grid.top >= MIN_PLOT);
+        assert!(grid.height > 220.0);
     }
 
     #[test]
