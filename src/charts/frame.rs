@@ -93,7 +93,11 @@ pub fn Chart(
     let markup = Memo::new(move |_| data.with(|d| kind.markup(d, width.get(), &markup_uid)));
     let title = move || data.with(|d| d.title.clone());
     let export = move |_| {
-        let result = data.with_untracked(|d| download(&file_name(&d.title), &to_csv(d)));
+        // The byte order mark tells spreadsheets the file is UTF-8, so names keep their accents.
+        let result = data.with_untracked(|d| {
+            let bytes = format!("\u{feff}{}", to_csv(d));
+            crate::browser::download(&file_name(&d.title), "text/csv;charset=utf-8", bytes.as_bytes())
+        });
         export_error.set(result.err().map(|e| format!("The CSV could not be saved: {e}")));
     };
     let title_id = format!("{uid}-title");
@@ -240,32 +244,4 @@ fn follow_width(canvas: NodeRef<html::Div>, width: RwSignal<f64>) {
             observer.disconnect();
         }
     });
-}
-
-/// Saves `text` as a CSV file named `name` through the browser's download.
-fn download(name: &str, text: &str) -> Result<(), String> {
-    let fail = |e: JsValue| e.as_string().unwrap_or_else(|| format!("{e:?}"));
-    let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
-    let body = document.body().ok_or("no document body")?;
-    // The byte order mark tells spreadsheets the file is UTF-8, so names keep their accents.
-    let parts = js_sys::Array::of1(&JsValue::from_str(&format!("\u{feff}{text}")));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("text/csv;charset=utf-8");
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(fail)?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(fail)?;
-    let link: web_sys::HtmlAnchorElement =
-        document.create_element("a").map_err(fail)?.dyn_into().map_err(|_| "no link element")?;
-    link.set_href(&url);
-    link.set_download(name);
-    link.set_hidden(true);
-    body.append_child(&link).map_err(fail)?;
-    link.click();
-    link.remove();
-    // The browser reads the blob when the download starts; the URL is released after that.
-    crate::browser::set_timeout(10_000, move || {
-        if let Err(e) = web_sys::Url::revoke_object_url(&url) {
-            leptos::logging::warn!("could not release a CSV download: {e:?}");
-        }
-    });
-    Ok(())
 }

@@ -6,6 +6,7 @@ use quota_core::reports::costs::CostReport;
 use quota_core::reports::forecast::Forecast;
 use quota_core::reports::growth::Growth;
 use quota_core::reports::pipeline::PipelineReport;
+use quota_core::reports::plan_actual::{PlanActual, PlanActualSection};
 use quota_core::reports::productivity::ProductivityReport;
 use quota_core::reports::winloss::WinLoss;
 use quota_core::settings::StageKind;
@@ -54,6 +55,35 @@ pub fn forecast_against_target(forecast: &Forecast, name: impl Fn(Subject) -> St
         ))
         .with_series(Series::percent("Attainment", rows.iter().map(|r| r.attainment_bp)))
         .with_series(Series::percent("Forecast attainment", rows.iter().map(|r| r.forecast_attainment_bp)))
+}
+
+/// Plan against actual per channel or partner (`&report.channels` or `&report.partners`), with
+/// attainment and deals won in the table; `noun` names the rows ("Channel", "Partner"). For a
+/// horizontal [`super::BarChart`].
+pub fn plan_actual_by(report: &PlanActual, section: &PlanActualSection, noun: &str) -> ChartData {
+    let rows = &section.rows;
+    let c = report.currency;
+    ChartData::new(format!("Plan vs actual by {}, {}", noun.to_lowercase(), report.period))
+        .with_axes(noun, "Revenue")
+        .with_categories(rows.iter().map(|r| r.name.clone()))
+        .with_series(Series::money("Plan", c, rows.iter().map(|r| r.figures.plan)))
+        .with_series(Series::money("Actual", c, rows.iter().map(|r| r.figures.actual)))
+        .with_series(Series::percent("Attainment", rows.iter().map(|r| Some(r.figures.attainment_bp))))
+        .with_series(Series::count("Deals won", rows.iter().map(|r| r.deals_won)))
+}
+
+/// Plan against actual month by month for a section's totals, with attainment in the table.
+/// For a [`super::LineChart`] or a grouped [`super::BarChart`]. Months not yet reached have an
+/// actual of zero; a page that knows today can blank them (`series[1].values[i] = None`).
+pub fn plan_actual_by_month(report: &PlanActual, section: &PlanActualSection) -> ChartData {
+    let months = &section.months;
+    let c = report.currency;
+    ChartData::new(format!("Plan vs actual by month, {}", report.period))
+        .with_axes("Month", "Revenue")
+        .with_categories(months.iter().map(|m| m.month.to_string()))
+        .with_series(Series::money("Plan", c, months.iter().map(|m| m.figures.plan)))
+        .with_series(Series::money("Actual", c, months.iter().map(|m| m.figures.actual)))
+        .with_series(Series::percent("Attainment", months.iter().map(|m| Some(m.figures.attainment_bp))))
 }
 
 /// Lost deals by reason, most first, with the value lost in the table. For a horizontal
@@ -126,6 +156,7 @@ mod tests {
     use super::*;
     use quota_core::deal::LossReason;
     use quota_core::reports::growth::GrowthRow;
+    use quota_core::reports::plan_actual::{Figures, MonthFigures, PlanActualRow};
     use quota_core::reports::winloss::{ReasonRow, Tally, WonLost};
     use quota_core::{Currency, Money, Period};
 
@@ -178,5 +209,41 @@ mod tests {
         assert_eq!(data.categories, vec!["Price", "No reason given"]);
         assert_eq!(data.series[0].values, vec![Some(4), Some(1)]);
         assert_eq!(data.title, "Lost deals by reason, 2025");
+    }
+
+    #[test]
+    fn plan_and_actual_per_channel_are_bars_with_attainment_in_the_table() {
+        let month = |m, plan, actual| MonthFigures {
+            month: Period::Month { year: 2025, month: m },
+            figures: Figures::new(eur(plan), eur(actual)),
+        };
+        let row = |name: &str, plan, actual| PlanActualRow {
+            subject: Subject::Company,
+            name: name.into(),
+            figures: Figures::new(eur(plan), eur(actual)),
+            deals_won: 3,
+            months: vec![],
+        };
+        let section = PlanActualSection {
+            rows: vec![row("Dealers", 1_000, 800), row("Online", 500, 600)],
+            total: Figures::new(eur(1_500), eur(1_400)),
+            months: vec![month(1, 700, 900), month(2, 800, 500)],
+            unattributed: eur(0),
+        };
+        let report = PlanActual {
+            period: Period::Quarter { year: 2025, quarter: 1 },
+            currency: EUR,
+            channels: section.clone(),
+            partners: section,
+            other_currency: 0,
+        };
+        let by_channel = plan_actual_by(&report, &report.channels, "Channel");
+        assert_eq!(by_channel.title, "Plan vs actual by channel, 2025-Q1");
+        assert_eq!(by_channel.plotted(), vec![0, 1]);
+        // 800 of 1,000 is 80%; 600 of 500 is 120%.
+        assert_eq!(by_channel.series[2].values, vec![Some(8_000), Some(12_000)]);
+        let by_month = plan_actual_by_month(&report, &report.channels);
+        assert_eq!(by_month.categories, vec!["2025-01", "2025-02"]);
+        assert_eq!(by_month.series[1].values, vec![Some(90_000), Some(50_000)]);
     }
 }
