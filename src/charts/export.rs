@@ -1,5 +1,7 @@
-//! A chart's data as text: the rows of its table view and its CSV export, with spreadsheet
-//! formula injection neutralised.
+//! A chart's data as text: the rows of its table view and its CSV export, written by the core's
+//! CSV writer, which neutralises spreadsheet formula injection.
+
+use quota_core::csv::Writer;
 
 use super::data::ChartData;
 
@@ -39,46 +41,29 @@ pub fn table_view(data: &ChartData) -> TableView {
     TableView { head, rows }
 }
 
-/// A text cell a spreadsheet will show as text: one that begins with `=`, `+`, `-`, `@`, a tab or
-/// a carriage return would be run as a formula, so it gets a leading apostrophe.
-pub fn neutralise(cell: &str) -> String {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{cell}") } else { cell.to_string() }
-}
-
-/// A cell quoted as RFC 4180 asks when it holds a comma, a quote or a line break.
-pub fn quote(cell: &str) -> String {
-    if cell.contains([',', '"', '\n', '\r']) { format!("\"{}\"", cell.replace('"', "\"\"")) } else { cell.to_string() }
-}
-
-fn text_cell(cell: &str) -> String {
-    quote(&neutralise(cell))
-}
-
-/// The chart's data as CSV: a header naming each column with its unit, then one line per
-/// category with plain numbers (`12500.00`, `12.5`) a spreadsheet can compute with.
+/// The chart's data as CSV: a byte order mark, a header naming each column with its unit, then
+/// one line per category with plain numbers (`12500.00`, `12.5`) a spreadsheet can compute with.
 ///
-/// Text cells (names, headers) are neutralised against formula injection. Number cells are
-/// written by this function from integers, so a leading minus there is a negative number, which
-/// stays a number.
+/// Every cell goes through the core's writer: a name that a spreadsheet would run as a formula
+/// gets a leading apostrophe, while a plain negative number stays a number.
 pub fn to_csv(data: &ChartData) -> String {
     let format = data.format();
-    let mut head = vec![text_cell(&category_header(data))];
-    head.extend(data.series.iter().map(|s| text_cell(&s.format.titled(&s.name))));
+    let mut out = Writer::new();
+    let mut head = vec![category_header(data)];
+    head.extend(data.series.iter().map(|s| s.format.titled(&s.name)));
     if let Some(t) = &data.target {
-        head.push(text_cell(&format.titled(&t.label)));
+        head.push(format.titled(&t.label));
     }
-    let mut out = head.join(",");
-    out.push_str("\r\n");
+    out.row(head);
     for (c, name) in data.categories.iter().enumerate() {
-        let mut cells = vec![text_cell(name)];
+        let mut cells = vec![name.clone()];
         cells.extend(data.series.iter().map(|s| s.get(c).map(|v| s.format.plain(v)).unwrap_or_default()));
         if let Some(t) = &data.target {
             cells.push(format.plain(t.value));
         }
-        out.push_str(&cells.join(","));
-        out.push_str("\r\n");
+        out.row(cells);
     }
-    out
+    out.finish()
 }
 
 /// A file name from the chart's title: `Pipeline by stage` → `pipeline-by-stage.csv`.
@@ -116,30 +101,23 @@ mod tests {
     #[test]
     fn csv_has_units_in_headers_and_plain_numbers_in_cells() {
         // Quotes in the injected cell are doubled, the cell quoted because it holds them, and
-        // the apostrophe keeps the spreadsheet from running it.
-        let expect = "Person,Won (EUR),Deals,Win rate (%),Target (EUR)\r\n\
+        // the apostrophe keeps the spreadsheet from running it; -20.00 stays a number.
+        let expect = "\u{feff}Person,Won (EUR),Deals,Win rate (%),Target (EUR)\r\n\
                       Anna,12500.50,3,12.5,10000.00\r\n\
                       \"'=HYPERLINK(\"\"http://x\"\")\",-20.00,,0,10000.00\r\n\
                       \"Smith, Bo\",0.00,1,,10000.00\r\n";
         assert_eq!(to_csv(&sample()), expect);
     }
 
-    fn check(cell: &str, expect: &str) {
-        assert_eq!(text_cell(cell), expect, "{cell:?}");
-    }
-
     #[test]
-    fn cells_that_a_spreadsheet_would_run_are_neutralised() {
-        check("=1+1", "'=1+1");
-        check("+49 30 1234", "'+49 30 1234");
-        check("-10", "'-10");
-        check("@SUM(A1)", "'@SUM(A1)");
-        check("\tcmd", "'\tcmd");
-        check("\rcmd", "\"'\rcmd\"");
-        check("Plain", "Plain");
-        check("a=b", "a=b");
-        check("say \"hi\"", "\"say \"\"hi\"\"\"");
-        check("two\nlines", "\"two\nlines\"");
+    fn names_and_headers_that_a_spreadsheet_would_run_are_neutralised() {
+        let data = ChartData::new("t")
+            .with_axes("@x", "")
+            .with_categories(["+49 30 1234", "-10 days", "\tcmd", "Plain"])
+            .with_series(Series::new("=cost", ValueFormat::Count, [1, -2, 3, 4]));
+        let csv = to_csv(&data);
+        let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').split("\r\n").collect();
+        assert_eq!(lines[..5], ["'@x,'=cost", "'+49 30 1234,1", "'-10 days,-2", "\"'\tcmd\",3", "Plain,4"]);
     }
 
     #[test]

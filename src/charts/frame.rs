@@ -93,10 +93,8 @@ pub fn Chart(
     let markup = Memo::new(move |_| data.with(|d| kind.markup(d, width.get(), &markup_uid)));
     let title = move || data.with(|d| d.title.clone());
     let export = move |_| {
-        // The byte order mark tells spreadsheets the file is UTF-8, so names keep their accents.
         let result = data.with_untracked(|d| {
-            let bytes = format!("\u{feff}{}", to_csv(d));
-            crate::browser::download(&file_name(&d.title), "text/csv;charset=utf-8", bytes.as_bytes())
+            crate::browser::download(&file_name(&d.title), "text/csv;charset=utf-8", to_csv(d).as_bytes())
         });
         export_error.set(result.err().map(|e| format!("The CSV could not be saved: {e}")));
     };
