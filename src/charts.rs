@@ -4,8 +4,9 @@
 //! A report becomes a [`ChartData`] (categories and named series of integers with their
 //! [`ValueFormat`]; [`reports`] has conversions for the core's reports), and a component draws
 //! it: [`BarChart`], [`LineChart`], [`FunnelChart`], [`BulletChart`], or [`Chart`] with a
-//! [`ChartKind`]. Layout, scales, labels, summaries and CSV are plain functions over the data,
-//! tested natively; the components measure their width, insert the markup and wire the buttons.
+//! [`ChartKind`]; [`DataTable`] shows data with many columns as a table only. Layout, scales,
+//! labels, summaries and CSV are plain functions over the data, tested natively; the components
+//! measure their width, insert the markup and wire the buttons.
 //! Colors come from CSS custom properties (`--chart-1` … `--chart-6` in `style/charts.css`), and
 //! series also differ by fill pattern, dash and marker shape.
 
@@ -24,5 +25,5 @@ pub mod svg;
 pub use bar::BarOptions;
 pub use data::{ChartData, Series, Target, ValueFormat};
 pub use export::{TableView, table_view, to_csv};
-pub use frame::{BarChart, BulletChart, Chart, ChartKind, FunnelChart, LineChart, NO_DATA};
+pub use frame::{BarChart, BulletChart, Chart, ChartKind, DataTable, FunnelChart, LineChart, NO_DATA};
 pub use line::LineOptions;

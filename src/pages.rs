@@ -16,6 +16,7 @@ pub mod deals;
 pub mod market;
 pub mod nested;
 pub mod participants;
+pub mod reports;
 pub mod review;
 pub mod selling;
 pub mod settings;
@@ -40,15 +41,9 @@ pub fn page(route: Route) -> AnyView {
         Area::Recruiting => team::recruiting(route),
         Area::Costs => team::costs(route),
         Area::Settings => settings::page(route),
+        Area::Reports => reports::page(route),
         Area::Review => review::page(route),
         Area::Bench => view! { <bench::Bench/> }.into_any(),
-        other => view! {
-            <section class="page">
-                <h1>{other.label()}</h1>
-                <p class="muted">"This area is being built."</p>
-            </section>
-        }
-        .into_any(),
     }
 }
 

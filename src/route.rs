@@ -202,6 +202,12 @@ mod tests {
         check("/accounts/01J0/edit", Area::Accounts, &["01J0", "edit"], &[]);
         check("/accounts?q=acme%20tools&sort=name", Area::Accounts, &[], &[("q", "acme tools"), ("sort", "name")]);
         check("/reports/pipeline", Area::Reports, &["pipeline"], &[]);
+        check(
+            "/reports/forecast?by=team&period=2026-Q4",
+            Area::Reports,
+            &["forecast"],
+            &[("by", "team"), ("period", "2026-Q4")],
+        );
         check("/no-such-area/1", Area::Dashboard, &[], &[]);
         check("/leads?q=100%", Area::Leads, &[], &[("q", "100%")]);
     }

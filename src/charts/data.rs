@@ -17,6 +17,8 @@ pub enum ValueFormat {
     Percent,
     /// A number of days.
     Days,
+    /// A score in hundredths: 425 is a service rating of 4.25, 7250 a priority score of 72.5.
+    Score,
 }
 
 impl ValueFormat {
@@ -25,7 +27,7 @@ impl ValueFormat {
     pub fn divisor(self) -> f64 {
         match self {
             ValueFormat::Money(c) => 10f64.powi(c.exponent() as i32),
-            ValueFormat::Percent => 100.0,
+            ValueFormat::Percent | ValueFormat::Score => 100.0,
             ValueFormat::Count | ValueFormat::Days => 1.0,
         }
     }
@@ -38,6 +40,7 @@ impl ValueFormat {
             ValueFormat::Percent => percent_bp(value),
             ValueFormat::Days if value.abs() == 1 => format!("{value} day"),
             ValueFormat::Days => format!("{} days", group_thousands(value)),
+            ValueFormat::Score => hundredths(value),
         }
     }
 
@@ -46,6 +49,7 @@ impl ValueFormat {
     pub fn short(self, value: i64) -> String {
         match self {
             ValueFormat::Percent => percent_bp(value),
+            ValueFormat::Score => hundredths(value),
             _ => abbreviate(value as f64 / self.divisor()),
         }
     }
@@ -56,7 +60,7 @@ impl ValueFormat {
             ValueFormat::Money(c) => format!("{} {c}", self.short(value)),
             ValueFormat::Days if value.abs() == 1 => format!("{value} day"),
             ValueFormat::Days => format!("{} days", self.short(value)),
-            ValueFormat::Count | ValueFormat::Percent => self.short(value),
+            ValueFormat::Count | ValueFormat::Percent | ValueFormat::Score => self.short(value),
         }
     }
 
@@ -66,7 +70,7 @@ impl ValueFormat {
             ValueFormat::Money(c) => Some(c.to_string()),
             ValueFormat::Percent => Some("%".into()),
             ValueFormat::Days => Some("days".into()),
-            ValueFormat::Count => None,
+            ValueFormat::Count | ValueFormat::Score => None,
         }
     }
 
@@ -85,8 +89,16 @@ impl ValueFormat {
             ValueFormat::Money(c) => Money::new(value, c).amount_text(),
             ValueFormat::Percent => percent_bp(value).trim_end_matches('%').to_string(),
             ValueFormat::Count | ValueFormat::Days => value.to_string(),
+            ValueFormat::Score => hundredths(value),
         }
     }
+}
+
+/// Hundredths as a decimal without trailing zeros: `425` → `4.25`, `7250` → `72.5`.
+fn hundredths(value: i64) -> String {
+    let sign = if value < 0 { "-" } else { "" };
+    let abs = value.unsigned_abs();
+    trim_zeros(format!("{sign}{}.{:02}", abs / 100, abs % 100))
 }
 
 /// `1234567` → `1,234,567`.
@@ -312,6 +324,9 @@ mod tests {
         check(ValueFormat::Percent, -400, "-4%", "-4%", "-4");
         check(ValueFormat::Days, 1, "1 day", "1", "1");
         check(ValueFormat::Days, 45, "45 days", "45", "45");
+        check(ValueFormat::Score, 425, "4.25", "4.25", "4.25");
+        check(ValueFormat::Score, 7_250, "72.5", "72.5", "72.5");
+        check(ValueFormat::Score, 300, "3", "3", "3");
     }
 
     #[test]

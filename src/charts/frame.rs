@@ -92,12 +92,7 @@ pub fn Chart(
     let markup_uid = uid.clone();
     let markup = Memo::new(move |_| data.with(|d| kind.markup(d, width.get(), &markup_uid)));
     let title = move || data.with(|d| d.title.clone());
-    let export = move |_| {
-        let result = data.with_untracked(|d| {
-            crate::browser::download(&file_name(&d.title), "text/csv;charset=utf-8", to_csv(d).as_bytes())
-        });
-        export_error.set(result.err().map(|e| format!("The CSV could not be saved: {e}")));
-    };
+    let export = move |_| export_csv(data, export_error);
     let title_id = format!("{uid}-title");
     let body_id = format!("{uid}-body");
     let labelled_by = title_id.clone();
@@ -131,6 +126,47 @@ pub fn Chart(
                     <ChartTable data />
                 </Show>
             </div>
+            {move || export_error.get().map(|e| view! { <p class="chart-error" role="alert">{e}</p> })}
+        </figure>
+    }
+}
+
+/// Saves the data as a CSV file, or says why it could not.
+fn export_csv(data: Signal<ChartData>, error: RwSignal<Option<String>>) {
+    let result = data.with_untracked(|d| {
+        crate::browser::download(&file_name(&d.title), "text/csv;charset=utf-8", to_csv(d).as_bytes())
+    });
+    error.set(result.err().map(|e| format!("The CSV could not be saved: {e}")));
+}
+
+/// Figures that read best as a table (many columns per row): the title, a CSV export and the
+/// table of the data, with no drawing.
+#[component]
+pub fn DataTable(
+    #[prop(into)] data: Signal<ChartData>,
+    #[prop(into, default = NO_DATA.to_string())] empty: String,
+) -> impl IntoView {
+    let uid = next_uid();
+    let export_error = RwSignal::new(None::<String>);
+    let is_empty = Memo::new(move |_| data.with(|d| d.categories.is_empty()));
+    let title = move || data.with(|d| d.title.clone());
+    let title_id = format!("{uid}-title");
+    let labelled_by = title_id.clone();
+    view! {
+        <figure class="chart chart-data-table" aria-labelledby=labelled_by data-testid="data-table">
+            <div class="chart-head">
+                <h3 class="chart-title" id=title_id>{title}</h3>
+                <div class="chart-actions">
+                    <button type="button" class="chart-export" data-testid="chart-export"
+                        aria-label=move || format!("Export CSV: {}", title())
+                        disabled=move || is_empty.get() on:click=move |_| export_csv(data, export_error)>
+                        "Export CSV"
+                    </button>
+                </div>
+            </div>
+            <Show when=move || !is_empty.get() fallback=move || view! { <p class="chart-empty">{empty.clone()}</p> }>
+                <ChartTable data />
+            </Show>
             {move || export_error.get().map(|e| view! { <p class="chart-error" role="alert">{e}</p> })}
         </figure>
     }

@@ -37,11 +37,19 @@ pub fn stage_value(format: ValueFormat, name: &str, value: i64) -> String {
     }
 }
 
-/// Every series of a stage, for its label.
+/// Every series of a stage, for its label: the first bare, counts with their noun, other
+/// amounts named (`120k EUR · 30 deals · weighted 60k EUR`).
 fn stage_label(data: &ChartData, stage: usize) -> String {
     data.series
         .iter()
-        .filter_map(|s| s.get(stage).map(|v| stage_value(s.format, &s.name, v)))
+        .enumerate()
+        .filter_map(|(i, s)| {
+            let v = s.get(stage)?;
+            Some(match (i, s.format) {
+                (0, _) | (_, ValueFormat::Count) => stage_value(s.format, &s.name, v),
+                _ => format!("{} {}", s.name.to_lowercase(), stage_value(s.format, &s.name, v)),
+            })
+        })
         .collect::<Vec<_>>()
         .join(" · ")
 }
@@ -49,7 +57,16 @@ fn stage_label(data: &ChartData, stage: usize) -> String {
 /// The chart's SVG markup at `width` pixels.
 pub fn funnel_markup(data: &ChartData, width: f64, uid: &str) -> String {
     let n = data.categories.len();
-    let row = NAME_LINE + BAR + GAP;
+    let labels: Vec<String> = (0..n).map(|i| stage_label(data, i)).collect();
+    // On a narrow screen the figures go on their own line under the stage name, so neither is
+    // cut short.
+    let two_lines = data
+        .categories
+        .iter()
+        .zip(&labels)
+        .any(|(name, figures)| text_width(name, FONT) + text_width(figures, FONT) + 12.0 > width);
+    let head = if two_lines { 2.0 * NAME_LINE } else { NAME_LINE };
+    let row = head + BAR + GAP;
     let height = row * n as f64;
     let widths = funnel_widths(data.series.first().map_or(&[][..], |s| &s.values), width - 2.0, MIN_WIDTH);
     let middle = width / 2.0;
@@ -58,7 +75,7 @@ pub fn funnel_markup(data: &ChartData, width: f64, uid: &str) -> String {
     out.push_str(r#"<g class="funnel-necks">"#);
     for i in 1..n {
         let (above, below) = (widths[i - 1] / 2.0, widths[i] / 2.0);
-        let (y0, y1) = (row * (i - 1) as f64 + NAME_LINE + BAR, row * i as f64 + NAME_LINE);
+        let (y0, y1) = (row * (i - 1) as f64 + head + BAR, row * i as f64 + head);
         out.push_str(&format!(
             r#"<path class="funnel-neck" d="M{} {}L{} {}L{} {}L{} {}Z"/>"#,
             num(middle - above),
@@ -72,15 +89,18 @@ pub fn funnel_markup(data: &ChartData, width: f64, uid: &str) -> String {
         ));
     }
     out.push_str("</g>");
-    for (i, name) in data.categories.iter().enumerate() {
+    for (i, (name, figures)) in data.categories.iter().zip(&labels).enumerate() {
         let top = row * i as f64;
-        let figures = stage_label(data, i);
-        let room = width - text_width(&figures, FONT) - 12.0;
+        let room = if two_lines { width } else { width - text_width(figures, FONT) - 12.0 };
         let shown = truncate(name, ((room / (FONT * 0.62)) as usize).max(4));
         out.push_str(&format!("<g class=\"stage\"><title>{}</title>", svg::esc(&data.describe(i))));
         out.push_str(&svg::text_with_tip(0.0, top + FONT + 2.0, "start", "category", &shown, name));
-        out.push_str(&svg::text(width, top + FONT + 2.0, "end", "value", &figures));
-        out.push_str(&svg::block(uid, 0, middle - widths[i] / 2.0, top + NAME_LINE, widths[i], BAR, "bar"));
+        if two_lines {
+            out.push_str(&svg::text(0.0, top + NAME_LINE + FONT + 2.0, "start", "value", figures));
+        } else {
+            out.push_str(&svg::text(width, top + FONT + 2.0, "end", "value", figures));
+        }
+        out.push_str(&svg::block(uid, 0, middle - widths[i] / 2.0, top + head, widths[i], BAR, "bar"));
         out.push_str("</g>");
     }
     out.push_str("</svg>");
@@ -132,6 +152,28 @@ mod tests {
         assert!(markup.contains(">120k EUR · 30 deals</text>"));
         assert!(markup.contains(">10k EUR · 1 deal</text>"));
         assert!(markup.contains(">Proposal</text>"));
+    }
+
+    #[test]
+    fn a_weighted_value_is_named_in_the_stage_label() {
+        let data = pipeline().with_series(Series::new(
+            "Weighted",
+            ValueFormat::Money(Currency::EUR),
+            [1_200_000, 2_250_000, 1_000_000],
+        ));
+        let markup = funnel_markup(&data, 600.0, "c1");
+        assert!(markup.contains(">45k EUR · 9 deals · weighted 22.5k EUR</text>"));
+    }
+
+    #[test]
+    fn on_a_narrow_screen_the_figures_go_under_the_stage_name() {
+        let wide = funnel_markup(&pipeline(), 600.0, "c1");
+        let narrow = funnel_markup(&pipeline(), 150.0, "c1");
+        assert!(wide.contains(r#"text-anchor="end""#), "figures at the right end beside the name");
+        assert!(!narrow.contains(r#"text-anchor="end""#), "figures start on their own line");
+        assert!(narrow.contains(">Proposal</text>"), "the name is not cut short");
+        let height = |m: &str| m.split("height=\"").nth(1).and_then(|h| h.split('"').next()).unwrap().to_string();
+        assert!(height(&narrow).parse::<f64>().unwrap() > height(&wide).parse::<f64>().unwrap());
     }
 
     #[test]

@@ -1,20 +1,27 @@
 //! The core's reports turned into chart data: each function gives a chart its title, axes and
 //! series; a page may retitle the result (`ChartData { title, ..data }`).
 
+use quota_core::Tables;
 use quota_core::management::Subject;
+use quota_core::reports::commission::CommissionSummary;
 use quota_core::reports::costs::CostReport;
 use quota_core::reports::forecast::Forecast;
 use quota_core::reports::growth::Growth;
 use quota_core::reports::pipeline::PipelineReport;
 use quota_core::reports::plan_actual::{PlanActual, PlanActualSection};
+use quota_core::reports::priority::PriorityReport;
 use quota_core::reports::productivity::ProductivityReport;
-use quota_core::reports::winloss::WinLoss;
+use quota_core::reports::scorecard::Scorecards;
+use quota_core::reports::segments::{Performance, SegmentReport};
+use quota_core::reports::winloss::{UNKNOWN_COMPETITOR, WinLoss};
 use quota_core::settings::StageKind;
 
-use super::data::{ChartData, Series};
+use super::data::{ChartData, Series, ValueFormat};
+use crate::names;
 
 /// The funnel of open and won stages in board order (lost stages are not part of the way to a
-/// sale): value sets the widths, the deal count is in the labels. For [`super::FunnelChart`].
+/// sale): value sets the widths, the deal count and weighted value are in the labels. For
+/// [`super::FunnelChart`].
 pub fn pipeline_funnel(report: &PipelineReport) -> ChartData {
     let stages: Vec<_> = report.stages.iter().filter(|s| s.kind != StageKind::Lost).collect();
     ChartData::new("Pipeline by stage")
@@ -22,6 +29,22 @@ pub fn pipeline_funnel(report: &PipelineReport) -> ChartData {
         .with_categories(stages.iter().map(|s| s.name.clone()))
         .with_series(Series::money("Value", report.currency, stages.iter().map(|s| s.totals.value)))
         .with_series(Series::count("Deals", stages.iter().map(|s| s.totals.count)))
+        .with_series(Series::money("Weighted", report.currency, stages.iter().map(|s| s.totals.weighted)))
+}
+
+/// Every stage, lost ones too, with deals, value, weighted value, win probability and stale
+/// deals: the pipeline report's full table.
+pub fn pipeline_table(report: &PipelineReport) -> ChartData {
+    let stages = &report.stages;
+    let c = report.currency;
+    ChartData::new("Pipeline by stage, every stage")
+        .with_axes("Stage", "Value")
+        .with_categories(stages.iter().map(|s| s.name.clone()))
+        .with_series(Series::money("Value", c, stages.iter().map(|s| s.totals.value)))
+        .with_series(Series::money("Weighted", c, stages.iter().map(|s| s.totals.weighted)))
+        .with_series(Series::count("Deals", stages.iter().map(|s| s.totals.count)))
+        .with_series(Series::percent("Probability", stages.iter().map(|s| Some(i64::from(s.probability) * 100))))
+        .with_series(Series::count("Stale deals", stages.iter().map(|s| s.stale)))
 }
 
 /// Revenue per period against the same period a year earlier, with growth rates and deal counts
@@ -136,6 +159,254 @@ pub fn cost_by_month(report: &CostReport) -> ChartData {
         .with_series(Series::money("Cost", c, rows.iter().map(|r| r.cost)))
         .with_series(Series::money("Revenue", c, rows.iter().map(|r| r.revenue)))
         .with_series(Series::percent("Cost of sales", rows.iter().map(|r| Some(r.ratio_bp))))
+}
+
+/// Won and lost deals per competitor (deals naming none under "Not named"), with win rates in
+/// the table. For a horizontal [`super::BarChart`].
+pub fn win_loss_by_competitor(report: &WinLoss) -> ChartData {
+    let rows = &report.by_competitor;
+    let name = |n: &str| if n == UNKNOWN_COMPETITOR { "Not named".to_string() } else { n.to_string() };
+    ChartData::new(format!("Won and lost by competitor, {}", report.period))
+        .with_axes("Competitor", "Deals")
+        .with_categories(rows.iter().map(|r| name(&r.competitor)))
+        .with_series(Series::count("Won", rows.iter().map(|r| r.result.won.count)))
+        .with_series(Series::count("Lost", rows.iter().map(|r| r.result.lost.count)))
+        .with_series(Series::percent("Win rate", rows.iter().map(|r| Some(r.result.win_rate_bp()))))
+        .with_series(Series::money("Value lost", report.currency, rows.iter().map(|r| r.result.lost.value)))
+}
+
+/// Each budget (company-wide or a unit's) against what was spent. For a horizontal
+/// [`super::BarChart`].
+pub fn budget_vs_spend(report: &CostReport, data: &Tables) -> ChartData {
+    let rows = &report.budgets;
+    let c = report.currency;
+    let name = |category: &str, unit| match unit {
+        Some(u) => format!("{category}, {}", names::unit(data, Some(u))),
+        None => category.to_string(),
+    };
+    ChartData::new(format!("Budget vs spend, {}", report.period))
+        .with_axes("Budget", "Amount")
+        .with_categories(rows.iter().map(|r| name(r.category.label(), r.unit)))
+        .with_series(Series::money("Budget", c, rows.iter().map(|r| r.budget)))
+        .with_series(Series::money("Spent", c, rows.iter().map(|r| r.spent)))
+        .with_series(Series::money("Variance", c, rows.iter().map(|r| r.variance)))
+        .with_series(Series::percent("Used", rows.iter().map(|r| Some(r.used_bp))))
+}
+
+/// Each person's cost against the revenue they brought, with the ratio. For a horizontal
+/// [`super::BarChart`].
+pub fn cost_by_person(report: &CostReport, data: &Tables) -> ChartData {
+    let rows = &report.people;
+    let c = report.currency;
+    ChartData::new(format!("Cost of sales by person, {}", report.period))
+        .with_axes("Person", "Amount")
+        .with_categories(rows.iter().map(|r| names::person(data, Some(r.person))))
+        .with_series(Series::money("Cost", c, rows.iter().map(|r| r.total)))
+        .with_series(Series::money("Revenue", c, rows.iter().map(|r| r.revenue)))
+        .with_series(Series::percent("Cost of sales", rows.iter().map(|r| Some(r.ratio_bp))))
+        .with_series(Series::money("Salaries", c, rows.iter().map(|r| r.salaries)))
+        .with_series(Series::money("Commissions", c, rows.iter().map(|r| r.commissions)))
+        .with_series(Series::money("Other", c, rows.iter().map(|r| r.other)))
+}
+
+/// Each person's payout in the period, all their pay periods together, largest first. For a
+/// horizontal [`super::BarChart`].
+pub fn payouts_by_person(summary: &CommissionSummary, data: &Tables) -> ChartData {
+    let mut people: Vec<(String, i64, i64, usize)> = Vec::new();
+    for p in &summary.payouts {
+        let name = names::person(data, Some(p.person));
+        let c = &p.calculation;
+        match people.iter_mut().find(|(n, ..)| *n == name) {
+            Some(row) => {
+                row.1 += c.payout.minor;
+                row.2 += c.revenue.minor;
+                row.3 += p.deals;
+            }
+            None => people.push((name, c.payout.minor, c.revenue.minor, p.deals)),
+        }
+    }
+    people.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let money = ValueFormat::Money(summary.currency);
+    ChartData::new(format!("Commission payouts, {}", summary.period))
+        .with_axes("Person", "Payout")
+        .with_categories(people.iter().map(|p| p.0.clone()))
+        .with_series(Series::new("Payout", money, people.iter().map(|p| p.1)))
+        .with_series(Series::percent("Share of revenue", people.iter().map(|p| (p.2 != 0).then(|| bp(p.1, p.2)))))
+        .with_series(Series::count("Deals won", people.iter().map(|p| p.3)))
+}
+
+/// Every payout line: person and pay period with revenue, target, attainment and the parts of
+/// the payout.
+pub fn payout_lines(summary: &CommissionSummary, data: &Tables) -> ChartData {
+    let rows = &summary.payouts;
+    let c = summary.currency;
+    let money = ValueFormat::Money(c);
+    ChartData::new(format!("Commission payouts by pay period, {}", summary.period))
+        .with_axes("Person and pay period", "Payout")
+        .with_categories(rows.iter().map(|p| format!("{}, {}", names::person(data, Some(p.person)), p.pay_period)))
+        .with_series(Series::money("Payout", c, rows.iter().map(|p| p.calculation.payout)))
+        .with_series(Series::money("Revenue", c, rows.iter().map(|p| p.calculation.revenue)))
+        .with_series(Series::sparse("Target", money, rows.iter().map(|p| p.calculation.target.map(|t| t.minor))))
+        .with_series(Series::percent("Attainment", rows.iter().map(|p| p.calculation.attainment_bp)))
+        .with_series(Series::money("Commission", c, rows.iter().map(|p| p.calculation.commission)))
+        .with_series(Series::money("Accelerator", c, rows.iter().map(|p| p.calculation.accelerator_extra)))
+        .with_series(Series::money("Bonus", c, rows.iter().map(|p| p.calculation.bonus)))
+        .with_series(Series::money("Cut by cap", c, rows.iter().map(|p| p.calculation.capped_by)))
+        .with_series(Series::count("Deals won", rows.iter().map(|p| p.deals)))
+}
+
+/// Partners' sales against their plan, with attainment in the table. For a horizontal
+/// [`super::BarChart`].
+pub fn partner_sales(cards: &Scorecards) -> ChartData {
+    let rows = &cards.rows;
+    let c = cards.currency;
+    ChartData::new(format!("Partner sales vs plan, {}", cards.period))
+        .with_axes("Partner", "Revenue")
+        .with_categories(rows.iter().map(|r| r.name.clone()))
+        .with_series(Series::money("Sales", c, rows.iter().map(|r| r.sales)))
+        .with_series(Series::money("Plan", c, rows.iter().map(|r| r.plan)))
+        .with_series(Series::percent("Attainment", rows.iter().map(|r| Some(r.attainment_bp))))
+}
+
+/// Every scorecard figure per partner: sales, payments and overdue amounts, service quality,
+/// incentive cost and return, contacts.
+pub fn scorecard_table(cards: &Scorecards) -> ChartData {
+    let rows = &cards.rows;
+    let c = cards.currency;
+    let days_since = |d: Option<quota_core::Date>| d.map(|d| i64::from(d.days_until(cards.as_of)));
+    ChartData::new(format!("Partner scorecards, {}", cards.period))
+        .with_axes("Partner", "Revenue")
+        .with_categories(rows.iter().map(|r| r.name.clone()))
+        .with_series(Series::money("Sales", c, rows.iter().map(|r| r.sales)))
+        .with_series(Series::money("Plan", c, rows.iter().map(|r| r.plan)))
+        .with_series(Series::percent("Attainment", rows.iter().map(|r| Some(r.attainment_bp))))
+        .with_series(Series::count("Deals won", rows.iter().map(|r| r.deals_won)))
+        .with_series(Series::money("Invoiced", c, rows.iter().map(|r| r.invoiced)))
+        .with_series(Series::money("Paid", c, rows.iter().map(|r| r.paid)))
+        .with_series(Series::money("Overdue", c, rows.iter().map(|r| r.overdue)))
+        .with_series(Series::count("Overdue invoices", rows.iter().map(|r| r.overdue_invoices)))
+        .with_series(Series::days("Oldest overdue", rows.iter().map(|r| i64::from(r.oldest_overdue_days))))
+        .with_series(Series::sparse(
+            "Service score (of 5)",
+            ValueFormat::Score,
+            rows.iter().map(|r| r.service_score_hundredths.map(i64::from)),
+        ))
+        .with_series(Series::money("Service cost", c, rows.iter().map(|r| r.service_cost)))
+        .with_series(Series::money("Incentive cost", c, rows.iter().map(|r| r.incentive_cost)))
+        .with_series(Series::money("Incentive revenue", c, rows.iter().map(|r| r.incentive_revenue)))
+        .with_series(Series::percent("Incentive return", rows.iter().map(|r| Some(r.incentive_return_bp))))
+        .with_series(Series::count("Contacts", rows.iter().map(|r| r.communications)))
+        .with_series(Series::sparse(
+            "Since last contact",
+            ValueFormat::Days,
+            rows.iter().map(|r| days_since(r.last_contact)),
+        ))
+}
+
+/// Activities done and deals won per person. For a grouped [`super::BarChart`].
+pub fn activities_by_person(report: &ProductivityReport) -> ChartData {
+    let rows = &report.people;
+    ChartData::new(format!("Activities and wins per person, {}", report.period))
+        .with_axes("Person", "Count")
+        .with_categories(rows.iter().map(|r| r.name.clone()))
+        .with_series(Series::count("Activities done", rows.iter().map(|r| r.figures.activities_done())))
+        .with_series(Series::count("Deals created", rows.iter().map(|r| r.figures.deals_created)))
+        .with_series(Series::count("Deals won", rows.iter().map(|r| r.figures.won)))
+}
+
+/// Every productivity figure per person, the team's last.
+pub fn productivity_table(report: &ProductivityReport) -> ChartData {
+    let rows: Vec<(&str, &quota_core::reports::productivity::Figures)> = report
+        .people
+        .iter()
+        .map(|r| (r.name.as_str(), &r.figures))
+        .chain(std::iter::once(("Team", &report.team)))
+        .collect();
+    let c = report.currency;
+    ChartData::new(format!("Productivity per person, {}", report.period))
+        .with_axes("Person", "Count")
+        .with_categories(rows.iter().map(|r| r.0.to_string()))
+        .with_series(Series::count("Activities done", rows.iter().map(|r| r.1.activities_done())))
+        .with_series(Series::count("Deals created", rows.iter().map(|r| r.1.deals_created)))
+        .with_series(Series::count("Won", rows.iter().map(|r| r.1.won)))
+        .with_series(Series::count("Lost", rows.iter().map(|r| r.1.lost)))
+        .with_series(Series::percent("Win rate", rows.iter().map(|r| Some(r.1.win_rate_bp()))))
+        .with_series(Series::money("Won value", c, rows.iter().map(|r| r.1.won_value)))
+        .with_series(Series::count("Leads", rows.iter().map(|r| r.1.leads)))
+        .with_series(Series::percent("Lead conversion", rows.iter().map(|r| Some(r.1.conversion_bp()))))
+        .with_series(Series::sparse("Sales cycle", ValueFormat::Days, rows.iter().map(|r| r.1.average_cycle_days())))
+        .with_series(Series::count("Open deals", rows.iter().map(|r| r.1.open)))
+        .with_series(Series::money("Open value", c, rows.iter().map(|r| r.1.open_value)))
+}
+
+/// Products by score, best first, with every figure of the ranking in the table. For a
+/// horizontal [`super::BarChart`].
+pub fn product_priority(report: &PriorityReport) -> ChartData {
+    let rows = &report.products;
+    let c = report.currency;
+    let money = ValueFormat::Money(c);
+    ChartData::new(format!("Product priority, {}", report.period))
+        .with_axes("Product", "Score")
+        .with_categories(rows.iter().map(|r| r.name.clone()))
+        .with_series(Series::new("Score (of 100)", ValueFormat::Score, rows.iter().map(|r| r.score)))
+        .with_series(Series::count("Rank", rows.iter().map(|r| r.rank)))
+        .with_series(Series::money("Revenue", c, rows.iter().map(|r| r.revenue)))
+        .with_series(Series::new("Units", ValueFormat::Count, rows.iter().map(|r| r.units)))
+        .with_series(Series::sparse("Margin", money, rows.iter().map(|r| r.margin.map(|m| m.minor))))
+        .with_series(Series::percent("Margin rate", rows.iter().map(|r| r.margin_bp)))
+        .with_series(Series::percent("Growth", rows.iter().map(|r| r.growth_bp)))
+        .with_series(Series::money("Open pipeline", c, rows.iter().map(|r| r.open_pipeline)))
+        .with_series(Series::sparse("Priority", ValueFormat::Count, rows.iter().map(|r| r.priority.map(i64::from))))
+}
+
+/// The figures of one segment or niche, in the order the tables show them.
+fn performance_series(data: ChartData, rows: &[&Performance], c: quota_core::Currency) -> ChartData {
+    data.with_series(Series::money("Revenue", c, rows.iter().map(|p| p.revenue)))
+        .with_series(Series::money("Open pipeline", c, rows.iter().map(|p| p.open_pipeline)))
+        .with_series(Series::count("Accounts", rows.iter().map(|p| p.accounts)))
+        .with_series(Series::count("Customers", rows.iter().map(|p| p.customers)))
+        .with_series(Series::count("Deals won", rows.iter().map(|p| p.deals_won)))
+        .with_series(Series::count("Deals lost", rows.iter().map(|p| p.deals_lost)))
+        .with_series(Series::percent("Win rate", rows.iter().map(|p| Some(p.win_rate_bp))))
+        .with_series(Series::money("Average deal", c, rows.iter().map(|p| p.average_deal)))
+}
+
+/// Revenue and open pipeline per segment (accounts without one last), with the other figures
+/// in the table. For a grouped [`super::BarChart`].
+pub fn segment_performance(report: &SegmentReport) -> ChartData {
+    let mut names: Vec<String> = report.segments.iter().map(|s| s.name.clone()).collect();
+    let mut rows: Vec<&Performance> = report.segments.iter().map(|s| &s.performance).collect();
+    if report.without_segment.accounts > 0 {
+        names.push("No segment".into());
+        rows.push(&report.without_segment);
+    }
+    let data = ChartData::new(format!("Segment performance, {}", report.period))
+        .with_axes("Segment", "Revenue")
+        .with_categories(names);
+    performance_series(data, &rows, report.currency)
+}
+
+/// Revenue and open pipeline per niche, with role, estimated size and penetration in the table.
+/// For a grouped [`super::BarChart`].
+pub fn niche_performance(report: &SegmentReport) -> ChartData {
+    let niches = &report.niches;
+    let c = report.currency;
+    let rows: Vec<&Performance> = niches.iter().map(|n| &n.performance).collect();
+    let data = ChartData::new(format!("Niche performance, {}", report.period))
+        .with_axes("Niche", "Revenue")
+        .with_categories(niches.iter().map(|n| format!("{} ({})", n.name, n.role.label().to_lowercase())));
+    performance_series(data, &rows, c)
+        .with_series(Series::sparse(
+            "Potential in period",
+            ValueFormat::Money(c),
+            niches.iter().map(|n| n.period_potential.filter(|m| m.currency == c).map(|m| m.minor)),
+        ))
+        .with_series(Series::percent("Penetration", niches.iter().map(|n| n.penetration_bp)))
+}
+
+/// `part / whole` in basis points.
+fn bp(part: i64, whole: i64) -> i64 {
+    quota_core::reports::basis_points(part, whole)
 }
 
 /// People by won value, best first (ties by name), with won and lost deals in the table. For a
