@@ -28,7 +28,7 @@ use crate::charts::{BarChart, BulletChart, ChartData, FunnelChart, LineChart};
 use crate::format::percent_bp;
 use crate::ids;
 use crate::pages::PageHeader;
-use crate::pages::reports::{Facts, Report, forecast_subjects, pipeline_of};
+use crate::pages::reports::{Facts, Report, forecast_subjects, pipeline_of, until};
 use crate::pages::team::subject_name;
 use crate::route::{Area, Route};
 use crate::state::{Ctx, ctx};
@@ -59,8 +59,13 @@ pub fn Dashboard() -> impl IntoView {
             <PageHeader title="Dashboard".into()>
                 <a class="button" href=Route::area(Area::Reports).href()>"All reports"</a>
             </PageHeader>
-            {move || who.get().person.map(|person| view! { <MyWork person today/> })}
-            {move || who.get().manages.then(|| view! { <TeamView today/> })}
+            {move || {
+                let who = who.get();
+                // A rep's own work comes first; a manager sees it after the team, when there is any.
+                let mine = who.person.map(|person| view! { <MyWork person today hide_when_idle=who.manages/> });
+                let team = who.manages.then(|| view! { <TeamView today/> });
+                if who.manages { view! { {team}{mine} }.into_any() } else { view! { {mine}{team} }.into_any() }
+            }}
         </section>
     }
 }
@@ -134,9 +139,10 @@ fn due_of(d: &Tables, person: PersonId, today: Date) -> Vec<Due> {
 /// How many of my open deals and due activities the dashboard lists before linking to the rest.
 const LIST_LIMIT: usize = 8;
 
-/// The rep's view: my open deals, today's and overdue activities, and my forecast.
+/// The rep's view: my open deals, today's and overdue activities, and my forecast; left out when
+/// `hide_when_idle` and there are no open deals and nothing due.
 #[component]
-fn MyWork(person: PersonId, today: Date) -> impl IntoView {
+fn MyWork(person: PersonId, today: Date, hide_when_idle: bool) -> impl IntoView {
     let ctx = ctx();
     let quarter = Period::quarter_of(today);
     let deals = Memo::new(move |_| {
@@ -172,8 +178,10 @@ fn MyWork(person: PersonId, today: Date) -> impl IntoView {
         ]
     });
     let deals_route = Route::area(Area::Deals);
+    let idle = move || deals.with(Vec::is_empty) && due.with(Vec::is_empty);
     view! {
-        <section class="dashboard-section" aria-labelledby="my-work" data-testid="my-work">
+        <section class="dashboard-section" aria-labelledby="my-work" data-testid="my-work"
+            hidden=move || hide_when_idle && idle()>
             <h2 id="my-work">"My work"</h2>
             <Facts facts/>
             <div class="dashboard-grid">
@@ -285,7 +293,7 @@ fn TeamView(today: Date) -> impl IntoView {
     let losses = figure(ctx, Report::WinLoss.reads(), move |d| chart::losses_by_reason(&win_loss(d, quarter)));
     let costs = figure(ctx, Report::Costs.reads(), move |d| {
         let report = cost_of_sales(d, year, CostOptions::default());
-        (chart::cost_by_month(&report), report.total, report.ratio_bp)
+        (until(chart::cost_by_month(&report), today), report.total, report.ratio_bp)
     });
     let leaders =
         figure(ctx, Report::Productivity.reads(), move |d| chart::leaderboard(&productivity(d, quarter, None)));

@@ -3,10 +3,17 @@
 //! breakdown and its period live in the URL (`#/reports/forecast?by=team&period=2026-Q4`), so a
 //! reload or a shared link opens the same report.
 //!
+//! A report can also be viewed as of an earlier day: the workspace is rebuilt from the
+//! documents' history as it was at the end of that day (`Workspace::as_of`). That needs every
+//! document loaded and forks each one, so it runs only when someone picks a day, once per day.
+//!
 //! [`figures`] computes what a report shows from the tables; the components only wire it to the
 //! page, so the dashboard shows the same numbers as the reports it links to.
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use quota_core::commands::selling::default_pipeline;
 use quota_core::management::Subject;
 use quota_core::reports::commission::commission_summary;
@@ -21,7 +28,7 @@ use quota_core::reports::scorecard::{ScorecardOrder, scorecards};
 use quota_core::reports::segments::segment_performance;
 use quota_core::reports::winloss::win_loss;
 use quota_core::settings::PipelineId;
-use quota_core::{Collection, Date, Money, Period, Tables};
+use quota_core::{Collection, Date, Money, Period, Tables, Timestamp};
 
 use crate::charts::reports as chart;
 use crate::charts::{BarOptions, Chart, ChartData, ChartKind, DataTable, LineOptions};
@@ -271,6 +278,20 @@ fn growth_span(period: Period) -> usize {
     }
 }
 
+/// Month-by-month data with the months after `today`'s blanked: they have not happened, and
+/// figures computed for them (salaries, say) would read as if they had.
+pub fn until(mut data: ChartData, today: Date) -> ChartData {
+    let this_month = Period::month_of(today).to_string();
+    if let Some(i) = data.categories.iter().position(|c| *c == this_month) {
+        for series in &mut data.series {
+            for value in series.values.iter_mut().skip(i + 1) {
+                *value = None;
+            }
+        }
+    }
+    data
+}
+
 /// Everything a report shows for a breakdown and period, computed from the tables.
 pub fn figures(
     report: Report,
@@ -322,7 +343,7 @@ pub fn figures(
                 out.fact(&format!("Won with no {}", noun.to_lowercase()), section.unattributed.display());
             }
             out.show(Shape::Drawn(HORIZONTAL), chart::plan_actual_by(&report, section, noun));
-            out.show(Shape::Drawn(GROUPED), chart::plan_actual_by_month(&report, section));
+            out.show(Shape::Drawn(GROUPED), until(chart::plan_actual_by_month(&report, section), today));
             out.left_out(report.other_currency, "deals");
         }
         Report::Partners => {
@@ -353,7 +374,7 @@ pub fn figures(
             out.fact("Revenue", report.revenue.display());
             out.fact("Cost to revenue", percent_bp(report.ratio_bp));
             out.show(Shape::Drawn(HORIZONTAL), chart::cost_by_category(&report));
-            out.show(Shape::Drawn(LINE), chart::cost_by_month(&report));
+            out.show(Shape::Drawn(LINE), until(chart::cost_by_month(&report), today));
             out.show(Shape::Drawn(HORIZONTAL), chart::budget_vs_spend(&report, data));
             out.show(Shape::Table, chart::cost_by_person(&report, data));
             out.left_out(report.other_currency, "records");
@@ -478,6 +499,13 @@ fn Catalogue() -> impl IntoView {
     }
 }
 
+/// The workspace as it was at the end of a day, for a report viewed as of that day.
+#[derive(Clone)]
+struct Past {
+    day: Date,
+    data: Arc<Tables>,
+}
+
 /// One report with its pickers.
 #[component]
 fn ReportPage(report: Report, route: Route) -> impl IntoView {
@@ -490,18 +518,54 @@ fn ReportPage(report: Report, route: Route) -> impl IntoView {
             .map(|default| route.param("period").and_then(|p| p.parse().ok()).unwrap_or(default)),
     );
     let pipeline = RwSignal::new(route.param("pipeline").and_then(|p| p.parse::<PipelineId>().ok()));
+    let as_of = RwSignal::new(route.param("as-of").and_then(|d| d.parse::<Date>().ok()).filter(|d| *d < today));
+    let past = RwSignal::new(None::<Past>);
+    let past_problem = RwSignal::new(None::<String>);
     // The pickers rewrite the address without a new history entry, so a reload keeps the report.
     Effect::new(move |_| {
         let mut route = report.route(&by.get(), period.get());
         if let Some(p) = pipeline.get() {
             route = route.with_query("pipeline", &p.to_string());
         }
+        if let Some(day) = as_of.get() {
+            route = route.with_query("as-of", &day.to_string());
+        }
         crate::browser::replace_hash(&route.to_hash());
+    });
+    // The past is rebuilt from the documents' history, which needs every document loaded; it is
+    // done once per chosen day, never for the live view.
+    Effect::new(move |_| {
+        let Some(day) = as_of.get() else { return };
+        if past.with_untracked(|p| p.as_ref().is_some_and(|p| p.day == day)) {
+            return;
+        }
+        past_problem.set(None);
+        spawn_local(async move {
+            if let Err(e) = ctx.ensure_all_loaded().await {
+                past_problem.set(Some(format!("The history could not be read: {e}")));
+                return;
+            }
+            let end_of_day = Timestamp(day.add_days(1).start().0 - 1);
+            match ctx.with_ws(|ws| ws.as_of(end_of_day).map(|w| w.data)) {
+                Some(Ok(data)) if as_of.get_untracked() == Some(day) => {
+                    past.set(Some(Past { day, data: Arc::new(data) }))
+                }
+                Some(Err(e)) => past_problem.set(Some(format!("The workspace as of {day} could not be rebuilt: {e}"))),
+                _ => {}
+            }
+        });
     });
     let shown = Memo::new(move |_| {
         let (by, period, pipeline) = (by.get(), period.get(), pipeline.get());
-        ctx.read(report.reads(), |d| figures(report, &by, period, pipeline, d, today)).unwrap_or_default()
+        match as_of.get() {
+            Some(day) => past.with(|p| match p {
+                Some(p) if p.day == day => figures(report, &by, period, pipeline, &p.data, day),
+                _ => Figures::default(),
+            }),
+            None => ctx.read(report.reads(), |d| figures(report, &by, period, pipeline, d, today)).unwrap_or_default(),
+        }
     });
+    let rebuilding = move || as_of.get().is_some_and(|day| past.with(|p| p.as_ref().is_none_or(|p| p.day != day)));
     let shapes = Memo::new(move |_| shown.with(|s| s.figures.iter().map(|(shape, _)| *shape).collect::<Vec<_>>()));
     let pipelines = move || {
         ctx.read(&[Collection::Pipelines], |d| d.pipelines.iter().map(|p| (p.id, p.name.clone())).collect::<Vec<_>>())
@@ -528,7 +592,26 @@ fn ReportPage(report: Report, route: Route) -> impl IntoView {
                         </div>
                     }
                 })}
+                <div class="control as-of">
+                    <label for="report-as-of">"As of"</label>
+                    <input type="date" id="report-as-of" data-testid="report-as-of" max=today.to_string()
+                        prop:value=move || as_of.get().map(|d| d.to_string()).unwrap_or_default()
+                        on:change=move |ev| as_of.set(event_target_value(&ev).parse::<Date>().ok().filter(|d| *d < today))/>
+                </div>
+                {move || as_of.get().is_some().then(|| view! {
+                    <button type="button" class="link" on:click=move |_| as_of.set(None)>"Back to today"</button>
+                })}
             </div>
+            {move || as_of.get().map(|day| view! {
+                <p class="banner info" role="status">
+                    {move || if rebuilding() {
+                        format!("Rebuilding the workspace as it was at the end of {day}…")
+                    } else {
+                        format!("As the workspace was at the end of {day}. Edits made since are not counted.")
+                    }}
+                </p>
+            })}
+            {move || past_problem.get().map(|p| view! { <p class="banner error" role="alert">{p}</p> })}
             <Facts facts=Signal::derive(move || shown.with(|s| s.facts.clone()))/>
             <div class="report-figures">
                 {move || shapes.get().into_iter().enumerate().map(|(i, shape)| {
