@@ -164,11 +164,14 @@ pub struct Series {
     pub name: String,
     pub format: ValueFormat,
     pub values: Vec<Option<i64>>,
+    /// Shown in the table, tooltips and CSV but never drawn, even in the plotted format (a
+    /// variance beside budget and spend).
+    pub table_only: bool,
 }
 
 impl Series {
     pub fn new(name: impl Into<String>, format: ValueFormat, values: impl IntoIterator<Item = i64>) -> Series {
-        Series { name: name.into(), format, values: values.into_iter().map(Some).collect() }
+        Series { name: name.into(), format, values: values.into_iter().map(Some).collect(), table_only: false }
     }
 
     /// A series with gaps.
@@ -177,7 +180,7 @@ impl Series {
         format: ValueFormat,
         values: impl IntoIterator<Item = Option<i64>>,
     ) -> Series {
-        Series { name: name.into(), format, values: values.into_iter().collect() }
+        Series { name: name.into(), format, values: values.into_iter().collect(), table_only: false }
     }
 
     /// Amounts of money in `currency`; an amount in another currency is left out as a gap rather
@@ -199,6 +202,12 @@ impl Series {
 
     pub fn days(name: impl Into<String>, values: impl IntoIterator<Item = i64>) -> Series {
         Series::new(name, ValueFormat::Days, values)
+    }
+
+    /// The same series, kept out of the drawing.
+    pub fn in_table_only(mut self) -> Series {
+        self.table_only = true;
+        self
     }
 
     /// The value for the category at `index`.
@@ -260,21 +269,23 @@ impl ChartData {
         self
     }
 
-    /// The format of the plotted series.
+    /// The format of the plotted series: the first drawn series'.
     pub fn format(&self) -> ValueFormat {
-        self.series.first().map_or(ValueFormat::Count, |s| s.format)
+        self.series.iter().find(|s| !s.table_only).map_or(ValueFormat::Count, |s| s.format)
     }
 
-    /// The indexes of the series a chart draws: those in the first series' format.
+    fn drawn(&self, s: &Series) -> bool {
+        !s.table_only && s.format == self.format()
+    }
+
+    /// The indexes of the series a chart draws: those in the first drawn series' format.
     pub fn plotted(&self) -> Vec<usize> {
-        let format = self.format();
-        self.series.iter().enumerate().filter(|(_, s)| s.format == format).map(|(i, _)| i).collect()
+        self.series.iter().enumerate().filter(|(_, s)| self.drawn(s)).map(|(i, _)| i).collect()
     }
 
     /// The series shown only in labels, tooltips and the table.
     pub fn extras(&self) -> Vec<usize> {
-        let format = self.format();
-        self.series.iter().enumerate().filter(|(_, s)| s.format != format).map(|(i, _)| i).collect()
+        self.series.iter().enumerate().filter(|(_, s)| !self.drawn(s)).map(|(i, _)| i).collect()
     }
 
     pub fn value(&self, series: usize, category: usize) -> Option<i64> {
@@ -372,6 +383,17 @@ mod tests {
         assert_eq!(data.plotted(), vec![0, 2]);
         assert_eq!(data.extras(), vec![1]);
         assert_eq!(data.describe(0), "Lead — Value: 1.00 EUR · Deals: 3 · Weighted: 0.10 EUR");
+    }
+
+    #[test]
+    fn a_series_kept_to_the_table_is_not_drawn_even_in_the_plotted_format() {
+        let data = ChartData::new("Budgets")
+            .with_categories(["Travel"])
+            .with_series(Series::new("Budget", EUR, [100]))
+            .with_series(Series::new("Spent", EUR, [120]))
+            .with_series(Series::new("Variance", EUR, [-20]).in_table_only());
+        assert_eq!(data.plotted(), vec![0, 1]);
+        assert_eq!(data.extras(), vec![2]);
     }
 
     #[test]

@@ -189,7 +189,7 @@ pub fn budget_vs_spend(report: &CostReport, data: &Tables) -> ChartData {
         .with_categories(rows.iter().map(|r| name(r.category.label(), r.unit)))
         .with_series(Series::money("Budget", c, rows.iter().map(|r| r.budget)))
         .with_series(Series::money("Spent", c, rows.iter().map(|r| r.spent)))
-        .with_series(Series::money("Variance", c, rows.iter().map(|r| r.variance)))
+        .with_series(Series::money("Variance", c, rows.iter().map(|r| r.variance)).in_table_only())
         .with_series(Series::percent("Used", rows.iter().map(|r| Some(r.used_bp))))
 }
 
