@@ -10,10 +10,15 @@ use std::time::Duration;
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use quota_core::account::Account;
+use quota_core::commands::selling;
 use quota_core::date::{Date, Period, Timestamp};
 use quota_core::deal::{Deal, DealStatus};
 use quota_core::generate::{self, GENERATOR_VERSION};
 use quota_core::management::Subject;
+use quota_core::reports::{
+    commission, costs, forecast, growth, pipeline, plan_actual, priority, productivity, review, scorecard, segments,
+    winloss,
+};
 use quota_core::settings::StageKind;
 use quota_core::{Collection, DocName, Stamp, Tables, Workspace, WorkspaceKey};
 
@@ -232,15 +237,44 @@ fn reports(c: &mut Criterion) {
     let mut report = |name: &str, run: &dyn Fn(&Tables) -> i64| {
         group.bench_function(name, |b| b.iter(|| run(std::hint::black_box(data))));
     };
-    let year = Period::Year { year: today().year() };
-    // A stand-in until the reports land: one pass over every deal, as each report makes.
-    report("won-revenue-this-year", &|data| {
-        data.deals
-            .iter()
-            .filter(|d| quota_core::reports::won_in(d, year))
-            .map(|d| quota_core::reports::deal_value_for(d, Subject::Company, data).minor)
-            .sum()
+    let today = today();
+    let year = Period::year_of(today);
+    let quarter = Period::quarter_of(today);
+    let month = Period::month_of(today);
+    let people: Vec<Subject> = data.people.iter().map(|p| Subject::Person(p.id)).collect();
+    let units: Vec<Subject> = data.org_units.iter().map(|u| Subject::Unit(u.id)).collect();
+    let territories: Vec<Subject> = data.territories.iter().map(|t| Subject::Territory(t.id)).collect();
+    let channels: Vec<Subject> = data.channels.iter().map(|c| Subject::Channel(c.id)).collect();
+    let products: Vec<Subject> = data.products.iter().map(|p| Subject::Product(p.id)).collect();
+    let pipeline = selling::default_pipeline(data).expect("the large workspace has a pipeline").id;
+    report("pipeline-by-stage", &|data| {
+        pipeline::pipeline_report(data, pipeline, Default::default(), today).map_or(0, |r| r.stages.len() as i64)
     });
+    for (by, subjects) in [
+        ("person", &people),
+        ("team", &units),
+        ("territory", &territories),
+        ("channel", &channels),
+        ("product", &products),
+    ] {
+        report(&format!("forecast-by-{by}-this-quarter"), &|data| {
+            forecast::forecast(data, quarter, subjects).rows.len() as i64
+        });
+    }
+    report("plan-vs-actual-this-year", &|data| plan_actual::plan_actual(data, year).partners.rows.len() as i64);
+    report("partner-scorecards-this-year", &|data| scorecard::scorecards(data, year, today).rows.len() as i64);
+    report("commission-payouts-this-quarter", &|data| {
+        commission::commission_summary(data, quarter).payouts.len() as i64
+    });
+    report("cost-of-sales-this-year", &|data| {
+        costs::cost_of_sales(data, year, Default::default()).categories.len() as i64
+    });
+    report("win-loss-this-year", &|data| winloss::win_loss(data, year).by_reason.len() as i64);
+    report("growth-24-months", &|data| growth::sales_growth(data, month, 24, Subject::Company).rows.len() as i64);
+    report("productivity-this-quarter", &|data| productivity::productivity(data, quarter, None).people.len() as i64);
+    report("product-priority-this-year", &|data| priority::product_priority(data, year).products.len() as i64);
+    report("segments-and-niches-this-year", &|data| segments::segment_performance(data, year).segments.len() as i64);
+    report("annual-review-this-year", &|data| review::annual_review(data, year, &[]).dimensions.len() as i64);
     group.finish();
 }
 
