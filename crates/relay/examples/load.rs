@@ -40,8 +40,12 @@ use futures_util::{SinkExt, StreamExt};
 use quota_sync::{DecodeError, DecodeLimits, DocumentId, Message, PeerId, decode, encode};
 use tokio::sync::{Barrier, Semaphore};
 use tokio_tungstenite::tungstenite::Message as WsMessage;
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 
 type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// How long a client may take to connect and receive the document before the run starts.
+const SET_UP_LIMIT: Duration = Duration::from_secs(120);
 
 /// Latency histogram resolution and range: 100 µs buckets up to 60 s.
 const BUCKET_US: u64 = 100;
@@ -345,7 +349,12 @@ struct Client {
 
 impl Client {
     async fn connect(url: &str, document: DocumentId, index: usize, replica: Replica) -> anyhow::Result<Client> {
-        let (mut ws, _) = tokio_tungstenite::connect_async(url).await.context("websocket handshake")?;
+        // Small buffers: the library's default of 128 KiB each, times a thousand clients, would
+        // cost this process more memory than the server it measures.
+        let config = WebSocketConfig::default().read_buffer_size(8 * 1024).write_buffer_size(8 * 1024);
+        let (mut ws, _) = tokio_tungstenite::connect_async_with_config(url, Some(config), true)
+            .await
+            .context("websocket handshake")?;
         let peer = PeerId(format!("load-{index}"));
         let join =
             Message::Join { sender_id: peer.clone(), supported_protocol_versions: vec!["1".into()], metadata: None };
@@ -577,9 +586,14 @@ async fn load(args: &Args, url: &str, pid: Option<u32>) -> anyhow::Result<serde_
                     Some(client) => client,
                     None => {
                         let replica = if index < editors { full() } else { Replica::Heads(Heads::new(slots)) };
-                        let mut client = Client::connect(&url, LOAD_DOC, index, replica).await?;
-                        set_up(&mut client).await?;
-                        client
+                        let joined = async {
+                            let mut client = Client::connect(&url, LOAD_DOC, index, replica).await?;
+                            set_up(&mut client).await?;
+                            anyhow::Ok(client)
+                        };
+                        tokio::time::timeout(SET_UP_LIMIT, joined)
+                            .await
+                            .context("no document within the time allowed for setting up")??
                     }
                 };
                 anyhow::Ok(client)
