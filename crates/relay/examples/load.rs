@@ -265,7 +265,7 @@ const CONVERGE_DOC: DocumentId = DocumentId([0x10, 0xad, 0, 0, 0, 0, 0, 0, 0, 0,
 /// What a client keeps of the document.
 enum Replica {
     /// The whole document, for a client that edits.
-    Full { doc: Automerge, state: sync::State },
+    Full { doc: Box<Automerge>, state: sync::State },
     /// Only the heads of what arrived, for a client that reads. It speaks the sync protocol in
     /// its first format, which never carries a whole document, so every change arrives on its
     /// own and is counted by its commit message without being applied anywhere.
@@ -290,7 +290,7 @@ impl Heads {
         let mut moved = false;
         for chunk in message.changes.iter() {
             let change = Change::try_from(chunk).context("a change in a sync message")?;
-            let edit = change.message().and_then(|m| Edit::parse(m));
+            let edit = change.message().and_then(Edit::parse);
             let slot = match (edit, stats) {
                 (Some(edit), Some(stats)) => stats.slot(edit),
                 _ => None,
@@ -480,7 +480,7 @@ where
 }
 
 fn full() -> Replica {
-    Replica::Full { doc: Automerge::new(), state: sync::State::new() }
+    Replica::Full { doc: Box::default(), state: sync::State::new() }
 }
 
 /// Waits until the client holds the shared document (client 0 creates it) and, for a full

@@ -3,7 +3,6 @@
 
 use std::collections::BTreeMap;
 
-use automerge::ReadDoc;
 use quota_sync::{ConnectionId, DecodeLimits, Effect, Message, decode};
 
 use crate::net::{Net, doc_id};

@@ -61,7 +61,6 @@ enum Topology {
 /// The peers, and for each pair that has a link the connection on the dialing side.
 struct Network {
     net: Net,
-    topology: Topology,
     /// The relay's node, in a star; peers are nodes `0..PEERS`.
     relay: Option<usize>,
     links: BTreeMap<(usize, usize), ConnectionId>,
@@ -79,7 +78,7 @@ impl Network {
             Topology::Star => Some(net.add_relay("relay")),
             Topology::BatchingStar => Some(net.add_batching_relay("relay")),
         };
-        let mut network = Network { net, topology, relay, links: BTreeMap::new() };
+        let mut network = Network { net, relay, links: BTreeMap::new() };
         network.heal();
         network
     }
