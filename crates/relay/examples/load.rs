@@ -369,7 +369,10 @@ impl Client {
         let (mut ws, _) = tokio_tungstenite::connect_async_with_config(url, Some(config), true)
             .await
             .context("websocket handshake")?;
-        let peer = PeerId(format!("load-{index}"));
+        // A fresh peer id per connection, as automerge-repo peers draw one per session: a server
+        // may still be closing an earlier connection of the same client under the old id.
+        static SESSIONS: AtomicU64 = AtomicU64::new(0);
+        let peer = PeerId(format!("load-{index}-{}", SESSIONS.fetch_add(1, Ordering::Relaxed)));
         let join =
             Message::Join { sender_id: peer.clone(), supported_protocol_versions: vec!["1".into()], metadata: None };
         ws.send(WsMessage::binary(encode(&join))).await?;

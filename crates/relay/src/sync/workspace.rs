@@ -22,10 +22,8 @@ use super::registry::Registry;
 use crate::auth::WorkspaceId;
 use crate::connection::{CLOSE_INTERNAL, CLOSE_PROTOCOL, Close, ConnId, Outbox};
 
-/// Most frames handled before the batch's documents are written and its messages sent. Writing
-/// waits for the disk, so a busy workspace should take all that arrived meanwhile in one batch:
-/// a thousand clients answering one round of messages fit in one.
-const MAX_BATCH: usize = 4096;
+/// Most frames handled before the batch's documents are written and its messages sent.
+const MAX_BATCH: usize = 256;
 /// How often handshake deadlines and idle documents are checked.
 const TICK: Duration = Duration::from_secs(1);
 
