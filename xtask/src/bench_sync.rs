@@ -57,11 +57,10 @@ pub fn run(project: &Project) -> Result<()> {
     let target = Some((reference.url.as_str(), reference.pid()));
     let reference_converge = measure(project, &generator, &converge_args, target);
     let reference_load = reference_converge.is_ok().then(|| measure(project, &generator, &load_args, target));
-    reference.stop()?;
     let reference_converge = reference_converge?;
     let reference_load = reference_load.context("the reference load run did not start")??;
-
     print_comparison(&relay_load, &reference_load, &relay_converge, &reference_converge);
+    reference.stop();
     Ok(())
 }
 
@@ -114,10 +113,15 @@ impl Reference {
         self.child.as_ref().map_or(0, Child::id)
     }
 
-    fn stop(mut self) -> Result<()> {
-        self.shut_down()
+    fn stop(mut self) {
+        if let Err(error) = self.shut_down() {
+            eprintln!("xtask: {error:#}");
+        }
     }
 
+    /// Asks the server to stop and kills it if it has not within the timeout: after the load
+    /// run it may still be working through messages its clients never read, which is no
+    /// failure of the benchmark.
     fn shut_down(&mut self) -> Result<()> {
         let Some(mut child) = self.child.take() else { return Ok(()) };
         interrupt::interrupt(child.id());
@@ -128,9 +132,10 @@ impl Reference {
             }
             thread::sleep(Duration::from_millis(50));
         }
+        println!("the reference server was still busy {}s after SIGINT; killing it", STOP_TIMEOUT.as_secs());
         child.kill().context("cannot kill the reference server")?;
         child.wait().context("cannot wait for the reference server")?;
-        bail!("the reference server did not exit within {}s of SIGINT and was killed", STOP_TIMEOUT.as_secs())
+        Ok(())
     }
 }
 
