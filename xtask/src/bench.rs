@@ -6,6 +6,7 @@ use std::time::SystemTime;
 
 use anyhow::{Context, Result};
 
+use crate::bench_sync;
 use crate::cli::{BENCH_STEPS, SizeOptions, StepSelection};
 use crate::project::Project;
 use crate::relay::{Relay, RelayOptions};
@@ -57,16 +58,14 @@ fn criterion(project: &Project) -> Result<()> {
     project.run(project.cargo(["bench", "-p", "quota-core"]))
 }
 
-/// Many WebSocket clients against the relay and against the reference JavaScript sync server;
-/// the example prints its own report.
+/// Many WebSocket clients, and two peers after offline edits, against the relay and against the
+/// reference JavaScript sync server ([`bench_sync`]).
 fn relay_load(project: &Project) -> Result<()> {
     if !project.targets("quota-relay", "example").iter().any(|e| e == RELAY_LOAD_EXAMPLE) {
         println!("quota-relay has no `{RELAY_LOAD_EXAMPLE}` example yet");
         return Ok(());
     }
-    let mut cargo = project.cargo(["run", "--release", "-p", "quota-relay", "--example", RELAY_LOAD_EXAMPLE]);
-    cargo.env("QUOTA_RELAY_BIN", project.relay_bin());
-    project.run(cargo)
+    bench_sync::run(project)
 }
 
 /// Opens the app's benchmark page in headless Chromium and prints what it reports.

@@ -1,6 +1,7 @@
 //! Project automation: `cargo xtask run | test | bench | size` (see `cargo xtask help`).
 
 mod bench;
+mod bench_sync;
 mod cli;
 mod interrupt;
 mod project;

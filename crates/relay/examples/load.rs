@@ -1,68 +1,89 @@
-//! Load generator: N WebSocket clients sync one shared document through a relay for S seconds.
+//! Load generator: N WebSocket clients sync one shared document through a relay for S seconds;
+//! or, with `--offline-edits N`, two peers that each made N edits offline converge through it.
 //!
-//! Every client edits the document `--rate` times a second; each edit's commit message carries
-//! its author, sequence number and the moment it was made, so every other client can tell how
-//! long the edit took to reach it. At the end it prints edits and deliveries per second, latency
-//! percentiles (per delivery, and until an edit had reached every other client), and the relay's
-//! peak resident memory (VmHWM from /proc).
+//! `--editors` of the clients edit the document `--rate` times a second each; each edit's commit
+//! message carries its author, sequence number and the moment it was made, so every other client
+//! can tell how long the edit took to reach it. The other clients only read: they keep the heads
+//! of what they have received instead of a whole document, so a thousand of them fit in one
+//! process on one core. At the end it prints edits and deliveries per second, latency
+//! percentiles (per delivery, and until an edit had reached every other client), the relay's
+//! peak resident memory (VmHWM from /proc) and the CPU time of the relay and of this process,
+//! which shows whether the load generator itself kept up.
 //!
 //! ```text
-//! cargo run --release -p quota-relay --example load -- --clients 200 --seconds 10
+//! cargo run --release -p quota-relay --example load -- --clients 1000 --editors 100 --seconds 60
 //! cargo run --release -p quota-relay --example load -- --url ws://127.0.0.1:3030 --pid 1234 --json
+//! cargo run --release -p quota-relay --example load -- --offline-edits 1000
 //! ```
 //!
-//! Without `--url` it starts the relay binary built beside it (or `--relay PATH`) on a free
-//! loopback port with a temporary data directory, and stops it afterwards. With `--url` it
-//! connects to a running automerge-repo server as is (any query string is kept), so the same run
-//! can measure another implementation; `--pid` then names the process whose memory to report.
+//! Without `--url` it starts the relay binary (`--relay`, else `QUOTA_RELAY_BIN`, else the
+//! `quota-relay` built beside it) on a free loopback port with a temporary data directory and
+//! stops it afterwards; the URL then carries a workspace credential, which the relay registers
+//! on first use. With `--url` it connects to any automerge-repo server as is (a plain
+//! automerge-repo sync server takes no credential), so the same run can measure another
+//! implementation; `--pid` then names the process whose memory and CPU time to report.
 
+use std::collections::HashSet;
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use automerge::sync::{self, SyncDoc};
+use automerge::sync::{self, BloomFilter, ChunkList, Have, MessageVersion, SyncDoc};
 use automerge::transaction::{CommitOptions, Transactable};
-use automerge::{Automerge, ROOT};
+use automerge::{Automerge, Change, ChangeHash, ROOT};
 use clap::Parser;
 use futures_util::{SinkExt, StreamExt};
-use quota_sync::{DecodeLimits, DocumentId, Message, PeerId, decode, encode};
+use quota_sync::{DecodeError, DecodeLimits, DocumentId, Message, PeerId, decode, encode};
 use tokio::sync::{Barrier, Semaphore};
 use tokio_tungstenite::tungstenite::Message as WsMessage;
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 
 type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// How long a client may take to connect and receive the document before the run starts.
+const SET_UP_LIMIT: Duration = Duration::from_secs(120);
+
+/// How long the whole convergence run may take.
+const CONVERGE_LIMIT: Duration = Duration::from_secs(180);
 
 /// Latency histogram resolution and range: 100 µs buckets up to 60 s.
 const BUCKET_US: u64 = 100;
 const BUCKETS: usize = 600_000;
 
 #[derive(Parser, Debug)]
-#[command(
-    about = "Opens N WebSocket clients that sync one shared document through a relay and reports throughput, latency and the relay's peak memory."
-)]
+#[command(about = "Opens N WebSocket clients that sync one shared document through a relay and reports throughput, \
+             latency and the relay's peak memory; or times two peers converging after offline edits.")]
 struct Args {
     /// Concurrent clients.
     #[arg(long, default_value_t = 200)]
     clients: usize,
+    /// How many of the clients edit [default: all of them].
+    #[arg(long)]
+    editors: Option<usize>,
     /// Seconds of editing.
     #[arg(long, default_value_t = 10)]
     seconds: u64,
-    /// Edits per client per second.
+    /// Edits per editing client per second.
     #[arg(long, default_value_t = 1.0)]
     rate: f64,
     /// Seconds to wait after editing stops for the last edits to arrive everywhere.
     #[arg(long, default_value_t = 15)]
     drain: u64,
-    /// The relay binary to start [default: quota-relay beside this example].
+    /// Instead of the load run: two peers each make this many edits offline, then both connect
+    /// and the time until they hold the same document is reported.
     #[arg(long)]
+    offline_edits: Option<usize>,
+    /// The relay binary to start [default: quota-relay beside this example].
+    #[arg(long, env = "QUOTA_RELAY_BIN")]
     relay: Option<PathBuf>,
     /// Connect to this WebSocket URL instead of starting a relay.
     #[arg(long)]
     url: Option<String>,
-    /// With --url: the server's process id, for its peak memory.
+    /// With --url: the server's process id, for its peak memory and CPU time.
     #[arg(long)]
     pid: Option<u32>,
     /// Print one JSON object instead of text.
@@ -74,6 +95,7 @@ struct Args {
 struct Stats {
     epoch: Instant,
     clients: usize,
+    editors: usize,
     max_seq: usize,
     edits: AtomicU64,
     deliveries: AtomicU64,
@@ -83,20 +105,38 @@ struct Stats {
     histogram: Vec<AtomicU64>,
     disconnected: AtomicUsize,
     /// Set when measuring is over; connections failing after that are the teardown, not news.
-    finished: std::sync::atomic::AtomicBool,
+    finished: AtomicBool,
 }
 
 impl Stats {
+    fn new(clients: usize, editors: usize, max_seq: usize) -> Stats {
+        Stats {
+            epoch: Instant::now(),
+            clients,
+            editors,
+            max_seq,
+            edits: AtomicU64::new(0),
+            deliveries: AtomicU64::new(0),
+            reached: (0..editors * max_seq).map(|_| AtomicU32::new(0)).collect(),
+            slowest_us: (0..editors * max_seq).map(|_| AtomicU64::new(0)).collect(),
+            histogram: (0..BUCKETS).map(|_| AtomicU64::new(0)).collect(),
+            disconnected: AtomicUsize::new(0),
+            finished: AtomicBool::new(false),
+        }
+    }
+
     fn now_us(&self) -> u64 {
         u64::try_from(self.epoch.elapsed().as_micros()).unwrap_or(u64::MAX)
     }
 
-    fn record(&self, author: usize, seq: usize, made_us: u64) {
-        if author >= self.clients || seq >= self.max_seq {
-            return;
-        }
-        let latency = self.now_us().saturating_sub(made_us);
-        let index = author * self.max_seq + seq;
+    /// The edit's slot, if the commit message names one this run made.
+    fn slot(&self, edit: Edit) -> Option<usize> {
+        (edit.author < self.editors && edit.seq < self.max_seq).then_some(edit.author * self.max_seq + edit.seq)
+    }
+
+    fn record(&self, edit: Edit) {
+        let Some(index) = self.slot(edit) else { return };
+        let latency = self.now_us().saturating_sub(edit.made_us);
         self.reached[index].fetch_add(1, Ordering::Relaxed);
         self.slowest_us[index].fetch_max(latency, Ordering::Relaxed);
         let bucket = usize::try_from(latency / BUCKET_US).unwrap_or(BUCKETS - 1).min(BUCKETS - 1);
@@ -107,6 +147,25 @@ impl Stats {
     fn all_delivered(&self) -> bool {
         let expected = self.edits.load(Ordering::Relaxed) * (self.clients as u64 - 1);
         self.deliveries.load(Ordering::Relaxed) >= expected
+    }
+}
+
+/// What an edit's commit message says: who made it, its number, and when (µs since the epoch).
+#[derive(Clone, Copy)]
+struct Edit {
+    author: usize,
+    seq: usize,
+    made_us: u64,
+}
+
+impl Edit {
+    fn parse(message: &str) -> Option<Edit> {
+        let mut parts = message.split(':');
+        Some(Edit {
+            author: parts.next()?.parse().ok()?,
+            seq: parts.next()?.parse().ok()?,
+            made_us: parts.next()?.parse().ok()?,
+        })
     }
 }
 
@@ -176,6 +235,8 @@ fn start_relay(args: &Args) -> anyhow::Result<(Spawned, String, u32)> {
     let Some(addr) = line.trim().strip_prefix("quota-relay listening on http://") else {
         bail!("unexpected first line from the relay: {line:?}");
     };
+    // Any well-formed credential will do: the relay registers a workspace id with the first
+    // token it sees, and every later client of the run presents the same one.
     let workspace = "10ad0000000000000000000000000001";
     let token = "10ad000000000000000000000000000000000000000000000000000000000001";
     let url = format!("ws://{addr}/sync?workspace={workspace}&token={token}");
@@ -190,6 +251,17 @@ fn peak_rss_kib(pid: u32) -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
+/// Seconds the threads of a process now alive have spent ready to run but waiting for a CPU
+/// (from /proc/PID/task/*/schedstat): a busy machine shows here rather than in CPU time.
+fn runqueue_wait_seconds(pid: u32) -> Option<f64> {
+    let mut nanos = 0u64;
+    for task in std::fs::read_dir(format!("/proc/{pid}/task")).ok()? {
+        let Ok(stat) = std::fs::read_to_string(task.ok()?.path().join("schedstat")) else { continue };
+        nanos += stat.split_whitespace().nth(1).and_then(|field| field.parse::<u64>().ok()).unwrap_or(0);
+    }
+    Some(nanos as f64 / 1e9)
+}
+
 /// CPU time a process has used, in seconds (user plus system, at the usual 100 ticks a second).
 fn cpu_seconds(pid: u32) -> Option<f64> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
@@ -199,25 +271,108 @@ fn cpu_seconds(pid: u32) -> Option<f64> {
     Some(ticks as f64 / 100.0)
 }
 
+/// The shared document of the load run, and the one of the convergence run: they differ so that
+/// both runs can go against the same server.
+const LOAD_DOC: DocumentId = DocumentId([0x10, 0xad, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+const CONVERGE_DOC: DocumentId = DocumentId([0x10, 0xad, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2]);
+
+/// What a client keeps of the document.
+enum Replica {
+    /// The whole document, for a client that edits.
+    Full { doc: Box<Automerge>, state: sync::State },
+    /// Only the heads of what arrived, for a client that reads. It speaks the sync protocol in
+    /// its first format, which never carries a whole document, so every change arrives on its
+    /// own and is counted by its commit message without being applied anywhere.
+    Heads(Heads),
+}
+
+struct Heads {
+    heads: Vec<ChangeHash>,
+    /// Which edits of the run this client has already counted, by slot.
+    seen: Vec<u64>,
+    /// Changes that carry no edit of the run (the one that created the document).
+    other: HashSet<ChangeHash>,
+}
+
+impl Heads {
+    fn new(slots: usize) -> Heads {
+        Heads { heads: Vec::new(), seen: vec![0; slots.div_ceil(64)], other: HashSet::new() }
+    }
+
+    /// Takes the changes of a sync message; true if the heads moved.
+    fn take(&mut self, message: &sync::Message, own: usize, stats: Option<&Stats>) -> anyhow::Result<bool> {
+        let mut moved = false;
+        for chunk in message.changes.iter() {
+            let change = Change::try_from(chunk).context("a change in a sync message")?;
+            let edit = change.message().and_then(Edit::parse);
+            let slot = match (edit, stats) {
+                (Some(edit), Some(stats)) => stats.slot(edit),
+                _ => None,
+            };
+            let fresh = match slot {
+                Some(slot) => {
+                    let (word, bit) = (slot / 64, 1u64 << (slot % 64));
+                    let fresh = self.seen[word] & bit == 0;
+                    self.seen[word] |= bit;
+                    fresh
+                }
+                None => self.other.insert(change.hash()),
+            };
+            if !fresh {
+                continue;
+            }
+            if let (Some(edit), Some(stats)) = (edit, stats)
+                && edit.author != own
+            {
+                stats.record(edit);
+            }
+            self.heads.retain(|head| !change.deps().contains(head));
+            self.heads.push(change.hash());
+            moved = true;
+        }
+        self.heads.sort_unstable();
+        Ok(moved)
+    }
+
+    /// What this client has, as the sync protocol says it: its heads, and no changes beyond
+    /// them, so the server sends everything after those heads.
+    fn message(&self) -> sync::Message {
+        sync::Message {
+            heads: self.heads.clone(),
+            need: Vec::new(),
+            have: vec![Have { last_sync: self.heads.clone(), bloom: BloomFilter::default() }],
+            changes: ChunkList::empty(),
+            flags: None,
+            version: MessageVersion::V1,
+        }
+    }
+}
+
 /// One client's connection and copy of the document. Frames go out through a writer task, so
 /// the client keeps reading however slowly the server takes what it writes.
 struct Client {
     index: usize,
+    document: DocumentId,
     stream: futures_util::stream::SplitStream<Ws>,
     out: tokio::sync::mpsc::UnboundedSender<WsMessage>,
     peer: PeerId,
-    relay: PeerId,
-    doc: Automerge,
-    state: sync::State,
+    server: PeerId,
+    replica: Replica,
     seq: usize,
 }
 
-const DOC: DocumentId = DocumentId([0x10, 0xad, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
-
 impl Client {
-    async fn connect(url: &str, index: usize) -> anyhow::Result<Client> {
-        let (mut ws, _) = tokio_tungstenite::connect_async(url).await.context("websocket handshake")?;
-        let peer = PeerId(format!("load-{index}"));
+    async fn connect(url: &str, document: DocumentId, index: usize, replica: Replica) -> anyhow::Result<Client> {
+        // Small buffers: the library's default of 128 KiB each, times a thousand clients, would
+        // cost this process more memory than the server it measures.
+        let config = WebSocketConfig::default().read_buffer_size(8 * 1024).write_buffer_size(8 * 1024);
+        let (mut ws, _) = tokio_tungstenite::connect_async_with_config(url, Some(config), true)
+            .await
+            .context("websocket handshake")?;
+        // A fresh peer id per connection, as automerge-repo peers draw one per session: a server
+        // may still be closing an earlier connection of the same client under the old id.
+        static SESSIONS: AtomicU64 = AtomicU64::new(0);
+        let peer = PeerId(format!("load-{index}-{}", SESSIONS.fetch_add(1, Ordering::Relaxed)));
         let join =
             Message::Join { sender_id: peer.clone(), supported_protocol_versions: vec!["1".into()], metadata: None };
         ws.send(WsMessage::binary(encode(&join))).await?;
@@ -233,16 +388,7 @@ impl Client {
                             }
                         }
                     });
-                    return Ok(Client {
-                        index,
-                        stream,
-                        out,
-                        peer,
-                        relay: sender_id,
-                        doc: Automerge::new(),
-                        state: sync::State::new(),
-                        seq: 0,
-                    });
+                    return Ok(Client { index, document, stream, out, peer, server: sender_id, replica, seq: 0 });
                 }
                 Message::Error { message } => bail!("refused: {message}"),
                 _ => {}
@@ -250,95 +396,123 @@ impl Client {
         }
     }
 
-    async fn push(&mut self) -> anyhow::Result<()> {
-        let Some(message) = self.doc.generate_sync_message(&mut self.state) else { return Ok(()) };
+    fn heads(&self) -> Vec<ChangeHash> {
+        match &self.replica {
+            Replica::Full { doc, .. } => doc.get_heads(),
+            Replica::Heads(heads) => heads.heads.clone(),
+        }
+    }
+
+    /// Whether the server has said it holds everything this client has.
+    fn acknowledged(&self) -> bool {
+        match &self.replica {
+            Replica::Full { doc, state } => state.their_heads.as_ref() == Some(&doc.get_heads()),
+            Replica::Heads(_) => true,
+        }
+    }
+
+    /// Sends the next sync message, if there is anything to say.
+    fn push(&mut self) -> anyhow::Result<()> {
+        let message = match &mut self.replica {
+            Replica::Full { doc, state } => doc.generate_sync_message(state),
+            Replica::Heads(heads) => Some(heads.message()),
+        };
+        let Some(message) = message else { return Ok(()) };
         let data = message.encode();
-        let (sender_id, target_id) = (self.peer.clone(), self.relay.clone());
-        let message = if self.doc.get_heads().is_empty() {
-            Message::Request { document_id: DOC, sender_id, target_id, data }
+        let (sender_id, target_id) = (self.peer.clone(), self.server.clone());
+        let document_id = self.document;
+        let message = if self.heads().is_empty() {
+            Message::Request { document_id, sender_id, target_id, data }
         } else {
-            Message::Sync { document_id: DOC, sender_id, target_id, data }
+            Message::Sync { document_id, sender_id, target_id, data }
         };
         self.out.send(WsMessage::binary(encode(&message))).context("connection writer stopped")?;
         Ok(())
     }
 
-    /// Applies one incoming message; returns the messages of the changes it brought.
-    async fn receive(&mut self, message: Message, stats: Option<&Stats>) -> anyhow::Result<()> {
+    /// Applies one incoming message, counts the edits it brought, and answers it.
+    fn receive(&mut self, message: Message, stats: Option<&Stats>) -> anyhow::Result<()> {
         match message {
             Message::Sync { data, .. } | Message::Request { data, .. } => {
-                let before = self.doc.get_heads();
-                self.doc.receive_sync_message(&mut self.state, sync::Message::decode(&data)?)?;
-                if let Some(stats) = stats
-                    && self.doc.get_heads() != before
-                {
-                    for change in self.doc.get_changes_meta(&before) {
-                        if let Some((author, seq, made)) = change.message.as_deref().and_then(parse_edit)
-                            && author != self.index
+                let message = sync::Message::decode(&data)?;
+                let answer = match &mut self.replica {
+                    Replica::Full { doc, state } => {
+                        let before = doc.get_heads();
+                        doc.receive_sync_message(state, message)?;
+                        if let Some(stats) = stats
+                            && doc.get_heads() != before
                         {
-                            stats.record(author, seq, made);
+                            for change in doc.get_changes_meta(&before) {
+                                if let Some(edit) = change.message.as_deref().and_then(Edit::parse)
+                                    && edit.author != self.index
+                                {
+                                    stats.record(edit);
+                                }
+                            }
                         }
+                        true
                     }
-                }
-                self.push().await
+                    Replica::Heads(heads) => heads.take(&message, self.index, stats)?,
+                };
+                if answer { self.push() } else { Ok(()) }
             }
-            Message::Error { message } => bail!("relay error: {message}"),
+            Message::Error { message } => bail!("server error: {message}"),
             Message::DocUnavailable { .. } => bail!("the shared document is unavailable"),
             _ => Ok(()),
         }
     }
 
-    fn edit(&mut self, stats: &Stats) {
+    fn edit(&mut self, stats: &Stats) -> anyhow::Result<()> {
+        let Replica::Full { doc, .. } = &mut self.replica else { bail!("a reading client cannot edit") };
         let message = format!("{}:{}:{}", self.index, self.seq, stats.now_us());
         let key = format!("c{}", self.index);
         let seq = self.seq as i64;
-        let result = self.doc.transact_with::<_, _, automerge::AutomergeError, _>(
+        doc.transact_with::<_, _, automerge::AutomergeError, _>(
             |_| CommitOptions::default().with_message(message),
             |tx| tx.put(ROOT, key, seq).map(|_| ()),
-        );
-        if result.is_ok() {
-            self.seq += 1;
-            stats.edits.fetch_add(1, Ordering::Relaxed);
-        }
+        )
+        .map_err(|failure| failure.error)?;
+        self.seq += 1;
+        stats.edits.fetch_add(1, Ordering::Relaxed);
+        Ok(())
     }
 }
 
-fn parse_edit(message: &str) -> Option<(usize, usize, u64)> {
-    let mut parts = message.split(':');
-    Some((parts.next()?.parse().ok()?, parts.next()?.parse().ok()?, parts.next()?.parse().ok()?))
-}
-
+/// The next protocol message; message types this client does not know are skipped.
 async fn read<S>(ws: &mut S) -> anyhow::Result<Message>
 where
     S: futures_util::Stream<Item = Result<WsMessage, tokio_tungstenite::tungstenite::Error>> + Unpin,
 {
     loop {
         match ws.next().await.context("connection closed")?? {
-            WsMessage::Binary(bytes) => return Ok(decode(&bytes, &DecodeLimits::default())?),
+            WsMessage::Binary(bytes) => match decode(&bytes, &DecodeLimits::default()) {
+                Ok(message) => return Ok(message),
+                Err(DecodeError::UnknownType(_)) => {}
+                Err(error) => return Err(error.into()),
+            },
             WsMessage::Close(frame) => bail!("closed by the server: {frame:?}"),
             _ => {}
         }
     }
 }
 
-/// Waits until the client holds the shared document (the first client creates it).
+fn full() -> Replica {
+    Replica::Full { doc: Box::default(), state: sync::State::new() }
+}
+
+/// Waits until the client holds the shared document (client 0 creates it) and, for a full
+/// replica, until the server has acknowledged everything the client has.
 async fn set_up(client: &mut Client) -> anyhow::Result<()> {
-    if client.index == 0 {
-        client
-            .doc
-            .transact::<_, _, automerge::AutomergeError>(|tx| tx.put(ROOT, "created", true).map(|_| ()))
+    if client.index == 0
+        && let Replica::Full { doc, .. } = &mut client.replica
+    {
+        doc.transact::<_, _, automerge::AutomergeError>(|tx| tx.put(ROOT, "created", true).map(|_| ()))
             .map_err(|failure| failure.error)?;
-        client.push().await?;
-        while client.state.their_heads.as_ref() != Some(&client.doc.get_heads()) {
-            let message = read(&mut client.stream).await?;
-            client.receive(message, None).await?;
-        }
-    } else {
-        client.push().await?;
-        while client.doc.get_heads().is_empty() {
-            let message = read(&mut client.stream).await?;
-            client.receive(message, None).await?;
-        }
+    }
+    client.push()?;
+    while client.heads().is_empty() || !client.acknowledged() {
+        let message = read(&mut client.stream).await?;
+        client.receive(message, None)?;
     }
     Ok(())
 }
@@ -350,34 +524,34 @@ async fn run_client(
     end: Instant,
     period: Duration,
 ) -> anyhow::Result<()> {
-    // Clients take turns through the period so edits arrive evenly rather than in bursts.
-    let offset = period.mul_f64(client.index as f64 / stats.clients as f64);
+    // Editors take turns through the period so edits arrive evenly rather than in bursts.
+    let editing_client = client.index < stats.editors;
+    let offset = period.mul_f64(client.index as f64 / stats.editors.max(1) as f64);
     let mut ticks = tokio::time::interval_at((start + offset).into(), period);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    let mut editing = true;
+    let mut editing = editing_client;
     loop {
         tokio::select! {
             _ = ticks.tick(), if editing => {
                 if Instant::now() >= end || client.seq >= stats.max_seq {
                     editing = false;
                 } else {
-                    client.edit(&stats);
-                    client.push().await?;
+                    client.edit(&stats)?;
+                    client.push()?;
                 }
             }
             message = read(&mut client.stream) => {
-                client.receive(message?, Some(&stats)).await?;
+                client.receive(message?, Some(&stats))?;
             }
         }
     }
 }
 
-#[tokio::main]
+// One thread: the load generator uses at most one core and leaves the other to the server, and
+// its own CPU time, reported at the end, shows whether it kept up.
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
-    if args.clients < 2 {
-        bail!("--clients must be at least 2");
-    }
     let (spawned, url, pid) = match &args.url {
         Some(url) => (None, url.clone(), args.pid),
         None => {
@@ -385,23 +559,35 @@ async fn main() -> anyhow::Result<()> {
             (Some(spawned), url, Some(pid))
         }
     };
+    let report = match args.offline_edits {
+        Some(edits) => tokio::time::timeout(CONVERGE_LIMIT, converge(&url, edits, pid))
+            .await
+            .context("the convergence run did not finish in time")??,
+        None => load(&args, &url, pid).await?,
+    };
+    drop(spawned);
+    if args.json {
+        println!("{report}");
+    } else {
+        print_report(&report);
+    }
+    Ok(())
+}
 
+async fn load(args: &Args, url: &str, pid: Option<u32>) -> anyhow::Result<serde_json::Value> {
+    if args.clients < 2 {
+        bail!("--clients must be at least 2");
+    }
+    let editors = args.editors.unwrap_or(args.clients).clamp(1, args.clients);
     let max_seq = (args.rate * args.seconds as f64).ceil() as usize + 2;
-    let stats = Arc::new(Stats {
-        epoch: Instant::now(),
-        clients: args.clients,
-        max_seq,
-        edits: AtomicU64::new(0),
-        deliveries: AtomicU64::new(0),
-        reached: (0..args.clients * max_seq).map(|_| AtomicU32::new(0)).collect(),
-        slowest_us: (0..args.clients * max_seq).map(|_| AtomicU64::new(0)).collect(),
-        histogram: (0..BUCKETS).map(|_| AtomicU64::new(0)).collect(),
-        disconnected: AtomicUsize::new(0),
-        finished: std::sync::atomic::AtomicBool::new(false),
-    });
+    let stats = Arc::new(Stats::new(args.clients, editors, max_seq));
+    let own_cpu_before = cpu_seconds(std::process::id());
+    let server_cpu_before = pid.and_then(cpu_seconds);
+    let own_wait_before = runqueue_wait_seconds(std::process::id());
+    let server_wait_before = pid.and_then(runqueue_wait_seconds);
 
     // The first client creates the document before anyone asks for it.
-    let mut first = Client::connect(&url, 0).await?;
+    let mut first = Client::connect(url, LOAD_DOC, 0, full()).await?;
     set_up(&mut first).await?;
     let handshakes = Arc::new(Semaphore::new(64));
     let ready = Arc::new(Barrier::new(args.clients + 1));
@@ -409,9 +595,10 @@ async fn main() -> anyhow::Result<()> {
     let start_at = Arc::new(std::sync::OnceLock::<(Instant, Instant)>::new());
     let mut tasks = Vec::new();
     let mut pending_first = Some(first);
+    let slots = editors * max_seq;
     for index in 0..args.clients {
         let (url, handshakes, ready, stats, start_at) =
-            (url.clone(), handshakes.clone(), ready.clone(), stats.clone(), start_at.clone());
+            (url.to_owned(), handshakes.clone(), ready.clone(), stats.clone(), start_at.clone());
         let first = if index == 0 { pending_first.take() } else { None };
         tasks.push(tokio::spawn(async move {
             let client = async {
@@ -419,9 +606,15 @@ async fn main() -> anyhow::Result<()> {
                 let client = match first {
                     Some(client) => client,
                     None => {
-                        let mut client = Client::connect(&url, index).await?;
-                        set_up(&mut client).await?;
-                        client
+                        let replica = if index < editors { full() } else { Replica::Heads(Heads::new(slots)) };
+                        let joined = async {
+                            let mut client = Client::connect(&url, LOAD_DOC, index, replica).await?;
+                            set_up(&mut client).await?;
+                            anyhow::Ok(client)
+                        };
+                        tokio::time::timeout(SET_UP_LIMIT, joined)
+                            .await
+                            .context("no document within the time allowed for setting up")??
                     }
                 };
                 anyhow::Ok(client)
@@ -448,7 +641,9 @@ async fn main() -> anyhow::Result<()> {
     let start = Instant::now() + Duration::from_millis(200);
     let end = start + Duration::from_secs(args.seconds);
     start_at.set((start, end)).expect("set once");
+    let connecting = Instant::now();
     ready.wait().await;
+    let connected_in = connecting.elapsed();
     tokio::time::sleep_until(end.into()).await;
     let edit_time = end - start;
     let drain_deadline = Instant::now() + Duration::from_secs(args.drain);
@@ -458,16 +653,21 @@ async fn main() -> anyhow::Result<()> {
     let total_time = start.elapsed();
     stats.finished.store(true, Ordering::Relaxed);
     let peak_kib = pid.and_then(peak_rss_kib);
-    let relay_cpu = pid.and_then(cpu_seconds);
+    let server_cpu = pid.and_then(cpu_seconds).zip(server_cpu_before).map(|(after, before)| after - before);
+    let own_cpu = cpu_seconds(std::process::id()).zip(own_cpu_before).map(|(after, before)| after - before);
+    let server_wait = pid.and_then(runqueue_wait_seconds).zip(server_wait_before).map(|(after, before)| after - before);
+    let own_wait = runqueue_wait_seconds(std::process::id()).zip(own_wait_before).map(|(after, before)| after - before);
+    let load_average = std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|text| text.split_whitespace().next().and_then(|first| first.parse::<f64>().ok()));
     for task in &tasks {
         task.abort();
     }
-    drop(spawned);
 
     let edits = stats.edits.load(Ordering::Relaxed);
     let deliveries = stats.deliveries.load(Ordering::Relaxed);
     let everywhere: Vec<u64> = {
-        let mut complete: Vec<u64> = (0..args.clients * max_seq)
+        let mut complete: Vec<u64> = (0..slots)
             .filter(|&index| stats.reached[index].load(Ordering::Relaxed) as usize >= args.clients - 1)
             .map(|index| stats.slowest_us[index].load(Ordering::Relaxed))
             .collect();
@@ -475,51 +675,142 @@ async fn main() -> anyhow::Result<()> {
         complete
     };
     let expected = edits * (args.clients as u64 - 1);
-    let report = serde_json::json!({
+    let busy = |cpu: Option<f64>| cpu.map(|cpu| cpu / total_time.as_secs_f64());
+    Ok(serde_json::json!({
+        "scenario": "load",
         "clients": args.clients,
+        "editors": editors,
         "seconds": args.seconds,
-        "rate_per_client": args.rate,
+        "rate_per_editor": args.rate,
+        "connect_seconds": connected_in.as_secs_f64(),
         "edits": edits,
         "edits_per_second": edits as f64 / edit_time.as_secs_f64(),
         "deliveries": deliveries,
         "deliveries_expected": expected,
         "deliveries_per_second": deliveries as f64 / total_time.as_secs_f64(),
+        "measured_seconds": total_time.as_secs_f64(),
         "edits_reaching_everyone": everywhere.len(),
         "latency_ms_p50": percentile_of_histogram(&stats.histogram, 0.50),
         "latency_ms_p99": percentile_of_histogram(&stats.histogram, 0.99),
         "everyone_latency_ms_p50": percentile(&everywhere, 0.50),
         "everyone_latency_ms_p99": percentile(&everywhere, 0.99),
         "disconnected_clients": stats.disconnected.load(Ordering::Relaxed),
-        "relay_peak_rss_kib": peak_kib,
-        "relay_cpu_seconds": relay_cpu,
-    });
-    if args.json {
-        println!("{report}");
-    } else {
-        println!("clients                 {}", args.clients);
-        println!(
-            "edits                   {edits} in {:.1} s ({:.1}/s)",
-            edit_time.as_secs_f64(),
-            report["edits_per_second"].as_f64().unwrap_or(0.0)
-        );
-        println!(
-            "deliveries              {deliveries} of {expected} ({:.1}/s)",
-            report["deliveries_per_second"].as_f64().unwrap_or(0.0)
-        );
-        println!("edits reaching everyone {} of {edits}", everywhere.len());
-        println!("latency per delivery    p50 {} ms, p99 {} ms", report["latency_ms_p50"], report["latency_ms_p99"]);
-        println!(
-            "latency to everyone     p50 {} ms, p99 {} ms",
-            report["everyone_latency_ms_p50"], report["everyone_latency_ms_p99"]
-        );
-        println!("disconnected clients    {}", report["disconnected_clients"]);
-        if let Some(cpu) = relay_cpu {
-            println!("relay CPU time          {cpu:.1} s");
-        }
-        match peak_kib {
-            Some(kib) => println!("relay peak RSS          {:.1} MiB", kib as f64 / 1024.0),
-            None => println!("relay peak RSS          unknown (pass --pid)"),
+        "server_peak_rss_kib": peak_kib,
+        "server_cpu_seconds": server_cpu,
+        "server_cpu_share": busy(server_cpu),
+        "load_cpu_seconds": own_cpu,
+        "load_cpu_share": busy(own_cpu),
+        "server_runqueue_wait_seconds": server_wait,
+        "load_runqueue_wait_seconds": own_wait,
+        "machine_load_average": load_average,
+    }))
+}
+
+/// Two peers share the document, go offline, each make `edits` edits as separate changes (some
+/// to a key both write), then connect at once; reports how long until both hold the same heads.
+async fn converge(url: &str, edits: usize, pid: Option<u32>) -> anyhow::Result<serde_json::Value> {
+    let mut first = Client::connect(url, CONVERGE_DOC, 0, full()).await?;
+    set_up(&mut first).await?;
+    let mut second = Client::connect(url, CONVERGE_DOC, 1, full()).await?;
+    set_up(&mut second).await?;
+    let shared = first.heads();
+    let mut docs = Vec::new();
+    for client in [first, second] {
+        let Replica::Full { doc, .. } = client.replica else { bail!("a full replica") };
+        docs.push((client.index, doc));
+    }
+    for (index, doc) in &mut docs {
+        for i in 0..edits {
+            doc.transact::<_, _, automerge::AutomergeError>(|tx| {
+                tx.put(ROOT, format!("p{index}-{i}"), i as i64)?;
+                if i % 10 == 0 {
+                    tx.put(ROOT, "shared", format!("p{index}-{i}"))?;
+                }
+                Ok(())
+            })
+            .map_err(|failure| failure.error)?;
         }
     }
-    Ok(())
+    let new: usize = docs.iter().map(|(_, doc)| doc.get_changes(&shared).len()).sum();
+    let expected = new + docs[0].1.get_changes(&[]).len() - docs[0].1.get_changes(&shared).len();
+
+    let started = Instant::now();
+    let mut clients = Vec::new();
+    for (index, doc) in docs {
+        // A new session: the peers remember nothing of the old connection but their documents.
+        let replica = Replica::Full { doc, state: sync::State::new() };
+        let mut client = Client::connect(url, CONVERGE_DOC, index, replica).await?;
+        client.push()?;
+        clients.push(client);
+    }
+    let [mut a, mut b] = <[Client; 2]>::try_from(clients).map_err(|_| anyhow::anyhow!("two clients"))?;
+    let settled = |a: &Client, b: &Client| a.heads() == b.heads() && a.acknowledged() && b.acknowledged();
+    while !settled(&a, &b) {
+        tokio::select! {
+            message = read(&mut a.stream) => a.receive(message?, None)?,
+            message = read(&mut b.stream) => b.receive(message?, None)?,
+        }
+    }
+    let took = started.elapsed();
+    let changes = match &a.replica {
+        Replica::Full { doc, .. } => doc.get_changes(&[]).len(),
+        Replica::Heads(_) => 0,
+    };
+    if changes != expected {
+        bail!("converged on {changes} changes, expected {expected}");
+    }
+    Ok(serde_json::json!({
+        "scenario": "converge",
+        "offline_edits_per_peer": edits,
+        "changes": changes,
+        "converge_ms": took.as_secs_f64() * 1000.0,
+        "server_peak_rss_kib": pid.and_then(peak_rss_kib),
+    }))
+}
+
+fn print_report(report: &serde_json::Value) {
+    let number = |key: &str| report[key].as_f64().map_or_else(|| "-".to_owned(), |v| format!("{v:.1}"));
+    if report["scenario"] == "converge" {
+        println!("offline edits per peer  {}", report["offline_edits_per_peer"]);
+        println!("changes after merging   {}", report["changes"]);
+        println!("time to convergence     {} ms", number("converge_ms"));
+        return;
+    }
+    println!("clients                 {} ({} editing)", report["clients"], report["editors"]);
+    println!("connected in            {} s", number("connect_seconds"));
+    println!("edits                   {} ({}/s)", report["edits"], number("edits_per_second"));
+    println!(
+        "deliveries              {} of {} ({}/s)",
+        report["deliveries"],
+        report["deliveries_expected"],
+        number("deliveries_per_second")
+    );
+    println!("edits reaching everyone {} of {}", report["edits_reaching_everyone"], report["edits"]);
+    println!("latency per delivery    p50 {} ms, p99 {} ms", number("latency_ms_p50"), number("latency_ms_p99"));
+    println!(
+        "latency to everyone     p50 {} ms, p99 {} ms",
+        number("everyone_latency_ms_p50"),
+        number("everyone_latency_ms_p99")
+    );
+    println!("disconnected clients    {}", report["disconnected_clients"]);
+    println!(
+        "server CPU              {} s ({} of a core)",
+        number("server_cpu_seconds"),
+        report["server_cpu_share"].as_f64().map_or_else(|| "-".to_owned(), |v| format!("{:.0}%", v * 100.0))
+    );
+    println!(
+        "load generator CPU      {} s ({} of a core)",
+        number("load_cpu_seconds"),
+        report["load_cpu_share"].as_f64().map_or_else(|| "-".to_owned(), |v| format!("{:.0}%", v * 100.0))
+    );
+    println!(
+        "waiting for a CPU       server {} s, load generator {} s (load average {})",
+        number("server_runqueue_wait_seconds"),
+        number("load_runqueue_wait_seconds"),
+        number("machine_load_average")
+    );
+    match report["server_peak_rss_kib"].as_f64() {
+        Some(kib) => println!("server peak RSS         {:.1} MiB", kib / 1024.0),
+        None => println!("server peak RSS         unknown (pass --pid)"),
+    }
 }

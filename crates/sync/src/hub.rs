@@ -4,8 +4,13 @@
 //! The caller owns the transports. It tells the hub about each connection ([`Hub::dial`] or
 //! [`Hub::accept`]), hands it every frame that arrives ([`Hub::receive`]) and every local edit
 //! ([`Hub::local_change`]), and carries out the [`Effect`]s each call returns, in order.
+//!
+//! A busy peer (a relay) may take frames with [`Hub::receive_deferred`] instead: each frame is
+//! applied at once, but the sync messages it calls for wait for [`Hub::flush`]. However many
+//! frames arrive between two flushes, each peer gets at most one sync message per document per
+//! flush, so a burst of N changes costs one `generate_sync_message` per peer rather than N.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use automerge::sync::{self, SyncDoc};
 use automerge::{Automerge, ChangeHash};
@@ -165,6 +170,9 @@ pub struct Hub {
     /// The highest count seen per ephemeral session, and the sessions oldest first.
     sessions: BTreeMap<(PeerId, String), u64>,
     session_order: VecDeque<(PeerId, String)>,
+    /// Connections and documents owed a sync message at the next flush. Bounded by the
+    /// connections' documents, which [`HubLimits`] bounds.
+    owed: BTreeSet<(ConnectionId, DocumentId)>,
 }
 
 impl Hub {
@@ -175,6 +183,7 @@ impl Hub {
             ephemeral_count: 0,
             sessions: BTreeMap::new(),
             session_order: VecDeque::new(),
+            owed: BTreeSet::new(),
         }
     }
 
@@ -223,6 +232,7 @@ impl Hub {
 
     /// The transport closed (or the caller closed it): forgets the connection.
     pub fn disconnected(&mut self, connection: ConnectionId) -> Vec<Effect> {
+        self.owed.retain(|(owed, _)| *owed != connection);
         match self.connections.remove(&connection) {
             Some(Connection { phase: Phase::Ready { peer }, .. }) => {
                 vec![Effect::PeerDisconnected { connection, peer }]
@@ -266,7 +276,8 @@ impl Hub {
     /// connected peer that may see it, starting to sync it with peers that did not have it yet.
     pub fn local_change(&mut self, docs: &mut impl Documents, document: &DocumentId) -> Vec<Effect> {
         let mut out = Vec::new();
-        self.share(docs, document, &mut out);
+        self.share(docs, document);
+        self.flush_into(docs, &mut out);
         out
     }
 
@@ -275,7 +286,8 @@ impl Hub {
     /// peers that lack the document answer with [`Effect::DocumentUnavailable`].
     pub fn request(&mut self, docs: &mut impl Documents, document: &DocumentId) -> Vec<Effect> {
         let mut out = Vec::new();
-        self.share(docs, document, &mut out);
+        self.share(docs, document);
+        self.flush_into(docs, &mut out);
         out
     }
 
@@ -296,8 +308,24 @@ impl Hub {
     }
 
     /// One frame arrived on a connection. Frames on connections the hub does not know (closed,
-    /// or never opened) are ignored.
+    /// or never opened) are ignored. The sync messages the frame calls for are in the returned
+    /// effects, together with any still owed from [`Hub::receive_deferred`].
     pub fn receive(&mut self, docs: &mut impl Documents, connection: ConnectionId, bytes: &[u8]) -> Vec<Effect> {
+        let mut out = self.receive_deferred(docs, connection, bytes);
+        self.flush_into(docs, &mut out);
+        out
+    }
+
+    /// Like [`Hub::receive`], but the sync messages the frame calls for (the answer to its
+    /// sender, a new change passed on to other peers) are owed until the next [`Hub::flush`].
+    /// The frame's changes are in the document when this returns, and everything else (the
+    /// handshake, errors, closes, [`Effect::DocumentChanged`]) is in the returned effects.
+    pub fn receive_deferred(
+        &mut self,
+        docs: &mut impl Documents,
+        connection: ConnectionId,
+        bytes: &[u8],
+    ) -> Vec<Effect> {
         let mut out = Vec::new();
         let Some(conn) = self.connections.get(&connection) else { return out };
         let message = match decode(bytes, &self.config.limits.decode) {
@@ -365,6 +393,25 @@ impl Hub {
             (Phase::Ready { .. }, Message::RemoteSubscriptionChange { .. } | Message::RemoteHeadsChanged { .. }) => {}
         }
         out
+    }
+
+    /// Sends the sync messages owed since the last flush: at most one per connection and
+    /// document, each saying everything that is new since the peer last heard from us.
+    pub fn flush(&mut self, docs: &mut impl Documents) -> Vec<Effect> {
+        let mut out = Vec::new();
+        self.flush_into(docs, &mut out);
+        out
+    }
+
+    /// Whether any sync message waits for [`Hub::flush`].
+    pub fn has_owed(&self) -> bool {
+        !self.owed.is_empty()
+    }
+
+    fn flush_into(&mut self, docs: &mut impl Documents, out: &mut Vec<Effect>) {
+        for (connection, document) in std::mem::take(&mut self.owed) {
+            self.sync_one(docs, connection, &document, out);
+        }
     }
 
     fn ready(&mut self, connection: ConnectionId, peer: PeerId, metadata: Option<PeerMetadata>, out: &mut Vec<Effect>) {
@@ -468,21 +515,15 @@ impl Hub {
         if changed {
             out.push(Effect::DocumentChanged { connection, document });
         }
-        self.sync_one(docs, connection, &document, out);
+        self.owed.insert((connection, document));
         if changed {
-            self.propagate(docs, connection, &document, out);
+            self.propagate(docs, connection, &document);
         }
     }
 
     /// Passes a change that came from `source` on to the other peers syncing the document, and
     /// to those that asked for it before we had it.
-    fn propagate(
-        &mut self,
-        docs: &mut impl Documents,
-        source: ConnectionId,
-        document: &DocumentId,
-        out: &mut Vec<Effect>,
-    ) {
+    fn propagate(&mut self, docs: &mut impl Documents, source: ConnectionId, document: &DocumentId) {
         let targets: Vec<(ConnectionId, PeerId, bool)> = self
             .connections
             .iter()
@@ -502,7 +543,7 @@ impl Hub {
             if !syncing && !self.start(docs, connection, &peer, document) {
                 continue;
             }
-            self.sync_one(docs, connection, document, out);
+            self.owed.insert((connection, *document));
         }
     }
 
@@ -528,11 +569,12 @@ impl Hub {
         true
     }
 
-    fn share(&mut self, docs: &mut impl Documents, document: &DocumentId, out: &mut Vec<Effect>) {
+    /// Owes every connected peer that may see the document a sync message about it.
+    fn share(&mut self, docs: &mut impl Documents, document: &DocumentId) {
         let peers: Vec<(ConnectionId, PeerId)> = self.peers().map(|(id, p)| (id, p.clone())).collect();
         for (connection, peer) in peers {
             if self.start(docs, connection, &peer, document) {
-                self.sync_one(docs, connection, document, out);
+                self.owed.insert((connection, *document));
             }
         }
     }

@@ -22,6 +22,10 @@
 //! [`Hub::receive`], every local edit to [`Hub::local_change`], and carry out the returned effects
 //! in order. Call [`Hub::tick`] now and then so unfinished handshakes time out.
 //!
+//! A relay that takes many frames at once passes each to [`Hub::receive_deferred`] and then calls
+//! [`Hub::flush`] once: every peer then gets one sync message per document for the whole batch
+//! instead of one per frame.
+//!
 //! ```
 //! use automerge::transaction::Transactable;
 //! use automerge::{ROOT, ReadDoc};

@@ -4,6 +4,10 @@
 //! **Architecture Invariant:** a sync message that tells a client the relay has a change is sent
 //! only after that change is durably on disk. Effects of a batch of frames are carried out in
 //! two steps: first every changed document is written, then the batch's messages are sent.
+//!
+//! The frames of a batch are applied one by one, but the hub owes its sync messages until the
+//! batch ends and then sends each peer one per document, so a hundred changes arriving together
+//! cost one message per peer rather than a hundred.
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
@@ -162,7 +166,7 @@ impl WorkspaceTask {
                         self.fail_connection(connection, "the relay cannot read this document right now");
                         continue;
                     }
-                    effects.extend(self.hub.receive(&mut self.docs, connection, &bytes));
+                    effects.extend(self.hub.receive_deferred(&mut self.docs, connection, &bytes));
                 }
                 Event::Closed { conn } => {
                     let connection = hub_id(conn);
@@ -171,6 +175,9 @@ impl WorkspaceTask {
                 }
             }
         }
+        // One sync message per peer and document for the whole batch, written after the batch's
+        // changes are on disk like everything else the batch sends.
+        effects.extend(self.hub.flush(&mut self.docs));
         self.carry_out(effects).await;
     }
 

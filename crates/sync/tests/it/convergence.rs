@@ -29,6 +29,8 @@ enum Step {
     Partition { side: u8 },
     /// Every missing link is dialled again.
     Heal,
+    /// A batching relay sends what it owes.
+    Flush,
 }
 
 fn step() -> impl Strategy<Value = Step> {
@@ -40,6 +42,7 @@ fn step() -> impl Strategy<Value = Step> {
         1 => any::<usize>().prop_map(|pick| Step::Swap { pick }),
         1 => (1u8..63).prop_map(|side| Step::Partition { side }),
         1 => Just(Step::Heal),
+        2 => Just(Step::Flush),
     ]
 }
 
@@ -50,12 +53,14 @@ enum Topology {
     Mesh,
     /// Every peer dials one relay, which has no documents of its own at first.
     Star,
+    /// A star whose relay owes its sync messages until it is flushed, as the real relay does
+    /// between batches of frames.
+    BatchingStar,
 }
 
 /// The peers, and for each pair that has a link the connection on the dialing side.
 struct Network {
     net: Net,
-    topology: Topology,
     /// The relay's node, in a star; peers are nodes `0..PEERS`.
     relay: Option<usize>,
     links: BTreeMap<(usize, usize), ConnectionId>,
@@ -68,17 +73,21 @@ impl Network {
             let node = net.add(&format!("peer-{n}"));
             net.nodes[node].wants.push(doc);
         }
-        let relay = matches!(topology, Topology::Star).then(|| net.add_relay("relay"));
-        let mut network = Network { net, topology, relay, links: BTreeMap::new() };
+        let relay = match topology {
+            Topology::Mesh => None,
+            Topology::Star => Some(net.add_relay("relay")),
+            Topology::BatchingStar => Some(net.add_batching_relay("relay")),
+        };
+        let mut network = Network { net, relay, links: BTreeMap::new() };
         network.heal();
         network
     }
 
     /// The pairs that should be linked.
     fn pairs(&self) -> Vec<(usize, usize)> {
-        match (self.topology, self.relay) {
-            (Topology::Star, Some(relay)) => (0..PEERS).map(|n| (n, relay)).collect(),
-            _ => (0..PEERS).flat_map(|a| (a + 1..PEERS).map(move |b| (a, b))).collect(),
+        match self.relay {
+            Some(relay) => (0..PEERS).map(|n| (n, relay)).collect(),
+            None => (0..PEERS).flat_map(|a| (a + 1..PEERS).map(move |b| (a, b))).collect(),
         }
     }
 
@@ -163,6 +172,11 @@ fn run(topology: Topology, steps: &[Step]) -> Result<(), TestCaseError> {
             }
             Step::Partition { side } => network.partition(side),
             Step::Heal => network.heal(),
+            Step::Flush => {
+                if let Some(relay) = network.relay {
+                    network.net.flush(relay);
+                }
+            }
         }
     }
     network.heal();
@@ -209,5 +223,12 @@ proptest! {
         steps in prop::collection::vec(step(), 1..160),
     ) {
         run(Topology::Star, &steps)?;
+    }
+
+    #[test]
+    fn five_peers_linked_through_a_batching_relay_converge_without_losing_an_edit(
+        steps in prop::collection::vec(step(), 1..160),
+    ) {
+        run(Topology::BatchingStar, &steps)?;
     }
 }

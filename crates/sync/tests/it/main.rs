@@ -1,5 +1,6 @@
 //! The sync crate's tests, built as one binary.
 
+mod batching;
 mod codec;
 mod convergence;
 mod document_id;

@@ -17,6 +17,9 @@ pub struct Node {
     /// Documents the node asks every new peer for, whether or not it has them yet, as a client
     /// that knows its workspace's document ids does.
     pub wants: Vec<DocumentId>,
+    /// Whether the node takes frames with `receive_deferred` and sends only when flushed, as the
+    /// relay does with each batch of frames.
+    pub batching: bool,
 }
 
 /// One end of a link: frames waiting to be delivered to `node` on connection `id`.
@@ -56,6 +59,13 @@ impl Net {
         self.add_with(config, false)
     }
 
+    /// Adds a relay that owes its sync messages until [`Net::flush`].
+    pub fn add_batching_relay(&mut self, name: &str) -> usize {
+        let node = self.add_relay(name);
+        self.nodes[node].batching = true;
+        node
+    }
+
     pub fn add_with(&mut self, config: HubConfig, shares_on_connect: bool) -> usize {
         self.nodes.push(Node {
             hub: Hub::new(config),
@@ -63,6 +73,7 @@ impl Net {
             events: Vec::new(),
             shares_on_connect,
             wants: Vec::new(),
+            batching: false,
         });
         self.nodes.len() - 1
     }
@@ -170,8 +181,27 @@ impl Net {
             return false;
         };
         let node = end.node;
+        self.receive(node, connection, &bytes);
+        true
+    }
+
+    fn receive(&mut self, node: usize, connection: ConnectionId, bytes: &[u8]) {
         let n = &mut self.nodes[node];
-        let effects = n.hub.receive(&mut n.docs, connection, &bytes);
+        let effects = if n.batching {
+            n.hub.receive_deferred(&mut n.docs, connection, bytes)
+        } else {
+            n.hub.receive(&mut n.docs, connection, bytes)
+        };
+        self.apply(node, effects);
+    }
+
+    /// Sends what a batching node owes; false if it owed nothing.
+    pub fn flush(&mut self, node: usize) -> bool {
+        let n = &mut self.nodes[node];
+        if !n.hub.has_owed() {
+            return false;
+        }
+        let effects = n.hub.flush(&mut n.docs);
         self.apply(node, effects);
         true
     }
@@ -181,9 +211,7 @@ impl Net {
         let Some(end) = self.ends.get_mut(&connection) else { return false };
         let Some(bytes) = end.inbox.front().cloned() else { return false };
         let node = end.node;
-        let n = &mut self.nodes[node];
-        let effects = n.hub.receive(&mut n.docs, connection, &bytes);
-        self.apply(node, effects);
+        self.receive(node, connection, &bytes);
         true
     }
 
@@ -201,13 +229,21 @@ impl Net {
         }
     }
 
-    /// Delivers everything, round-robin over links, until no frame waits; returns the count.
+    /// Delivers everything, round-robin over links, flushing batching nodes whenever no frame
+    /// waits, until nothing is left to deliver or owed; returns the count of deliveries.
     pub fn settle(&mut self) -> usize {
         let mut delivered = 0;
         loop {
             let busy = self.busy();
             if busy.is_empty() {
-                return delivered;
+                let mut flushed = false;
+                for node in 0..self.nodes.len() {
+                    flushed |= self.flush(node);
+                }
+                if !flushed {
+                    return delivered;
+                }
+                continue;
             }
             for connection in busy {
                 delivered += usize::from(self.deliver(connection));

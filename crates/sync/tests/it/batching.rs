@@ -1,0 +1,129 @@
+//! A relay that takes frames with `receive_deferred` and flushes once per batch: changes land at
+//! once, and each peer gets one sync message per flush however many changes the batch held.
+
+use std::collections::BTreeMap;
+
+use quota_sync::{ConnectionId, DecodeLimits, Effect, Message, decode};
+
+use crate::net::{Net, doc_id};
+
+/// How many sync messages the effects send to each connection.
+fn syncs_per_connection(effects: &[Effect]) -> BTreeMap<ConnectionId, usize> {
+    let mut counts = BTreeMap::new();
+    for effect in effects {
+        if let Effect::Send { connection, bytes } = effect
+            && let Ok(Message::Sync { .. } | Message::Request { .. }) = decode(bytes, &DecodeLimits::default())
+        {
+            *counts.entry(*connection).or_default() += 1;
+        }
+    }
+    counts
+}
+
+/// A batching relay with three clients that all hold the document `doc_id(7)`; returns the
+/// relay, the clients and each client's connection as the relay names it.
+fn relay_with_three_clients() -> (Net, usize, Vec<usize>, Vec<ConnectionId>) {
+    let mut net = Net::new();
+    let relay = net.add_batching_relay("relay");
+    let clients: Vec<usize> = ["ann", "ben", "cai"].iter().map(|name| net.add(name)).collect();
+    let doc = doc_id(7);
+    for &client in &clients {
+        net.nodes[client].wants.push(doc);
+    }
+    net.edit(clients[0], doc, "created", "yes");
+    let on_relay = clients.iter().map(|&client| net.connect(client, relay).1).collect();
+    net.settle();
+    for &client in &clients {
+        assert_eq!(net.value(client, doc, "created").as_deref(), Some("yes"));
+    }
+    (net, relay, clients, on_relay)
+}
+
+#[test]
+fn a_burst_of_a_hundred_changes_costs_each_peer_one_sync_message_per_flush() {
+    let (mut net, relay, clients, on_relay) = relay_with_three_clients();
+    let doc = doc_id(7);
+    // Ann edits a hundred times while the relay is busy; her frames all reach it before it
+    // flushes, as they would within one turn of the relay's loop.
+    for i in 0..100 {
+        net.edit(clients[0], doc, &format!("edit-{i}"), &i.to_string());
+    }
+    let mut frames = 0;
+    while net.deliver(on_relay[0]) {
+        frames += 1;
+    }
+    assert!(frames >= 100, "ann sent {frames} frames");
+    assert!(!net.busy().contains(&on_relay[0]));
+
+    // Every change is in the relay's document before anything is sent on.
+    assert_eq!(net.value(relay, doc, "edit-99").as_deref(), Some("99"));
+    let n = &mut net.nodes[relay];
+    let effects = n.hub.flush(&mut n.docs);
+    let counts = syncs_per_connection(&effects);
+    for connection in &on_relay {
+        assert!(counts.get(connection).copied().unwrap_or(0) <= 1, "{connection:?} got {counts:?}");
+    }
+    assert_eq!(counts.get(&on_relay[1]), Some(&1), "ben must hear of the burst");
+    assert_eq!(counts.get(&on_relay[2]), Some(&1), "cai must hear of the burst");
+    net.apply(relay, effects);
+
+    net.settle();
+    for &client in &clients {
+        for i in [0, 50, 99] {
+            assert_eq!(net.value(client, doc, &format!("edit-{i}")), Some(i.to_string()), "client {client}");
+        }
+    }
+    let heads: Vec<_> = clients.iter().map(|&c| net.nodes[c].docs.docs[&doc].get_heads()).collect();
+    assert!(heads.iter().all(|h| *h == heads[0]));
+}
+
+#[test]
+fn frames_taken_without_a_flush_change_the_document_but_send_no_sync_message() {
+    let (mut net, relay, clients, on_relay) = relay_with_three_clients();
+    let doc = doc_id(7);
+    net.edit(clients[1], doc, "from-ben", "hello");
+    let frame = net.peek(on_relay[1], 0).cloned().expect("ben sent his change");
+    let n = &mut net.nodes[relay];
+    let effects = n.hub.receive_deferred(&mut n.docs, on_relay[1], &frame);
+
+    assert_eq!(effects, vec![Effect::DocumentChanged { connection: on_relay[1], document: doc }]);
+    assert!(n.hub.has_owed());
+    assert_eq!(net.value(relay, doc, "from-ben").as_deref(), Some("hello"));
+}
+
+#[test]
+fn a_peer_that_leaves_before_the_flush_is_owed_nothing() {
+    let (mut net, relay, clients, on_relay) = relay_with_three_clients();
+    let doc = doc_id(7);
+    net.edit(clients[0], doc, "from-ann", "1");
+    net.deliver(on_relay[0]);
+    // Ben and Cai are owed the change, Ann an answer; all three leave before the flush.
+    for connection in &on_relay {
+        net.cut(*connection);
+    }
+    let n = &mut net.nodes[relay];
+    assert!(!n.hub.has_owed());
+    assert_eq!(n.hub.flush(&mut n.docs), Vec::new());
+}
+
+#[test]
+fn two_peers_bursting_at_once_converge_through_a_batching_relay() {
+    let (mut net, relay, clients, on_relay) = relay_with_three_clients();
+    let doc = doc_id(7);
+    for i in 0..30 {
+        net.edit(clients[0], doc, &format!("ann-{i}"), "a");
+        net.edit(clients[2], doc, &format!("cai-{i}"), "c");
+        net.edit(clients[0], doc, "shared", &format!("ann-{i}"));
+        net.edit(clients[2], doc, "shared", &format!("cai-{i}"));
+    }
+    while net.deliver(on_relay[0]) | net.deliver(on_relay[2]) {}
+    net.flush(relay);
+    net.settle();
+    let heads: Vec<_> = clients.iter().map(|&c| net.nodes[c].docs.docs[&doc].get_heads()).collect();
+    assert!(heads.iter().all(|h| *h == heads[0]), "the clients disagree");
+    for &client in &clients {
+        assert_eq!(net.value(client, doc, "ann-29").as_deref(), Some("a"));
+        assert_eq!(net.value(client, doc, "cai-29").as_deref(), Some("c"));
+        assert_eq!(net.value(client, doc, "shared"), net.value(clients[0], doc, "shared"));
+    }
+}
