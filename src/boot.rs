@@ -67,7 +67,9 @@ pub async fn relay_for(entry: &Entry) -> Option<String> {
     }
 }
 
-/// Asks the page's own server whether it is a relay (`healthz` answers with its status).
+/// Asks the page's own server whether it is a relay (`healthz` answers with its status). With no
+/// network, the answer from the last time it could ask stands, so edits made after an offline
+/// start still reach the relay once the network is back.
 async fn detect_relay() -> Option<String> {
     let window = web_sys::window()?;
     let href = window.location().href().ok()?;
@@ -76,15 +78,34 @@ async fn detect_relay() -> Option<String> {
         Some(i) => &base[..i],
         None => base,
     };
-    let response =
-        wasm_bindgen_futures::JsFuture::from(window.fetch_with_str(&format!("{base}/healthz"))).await.ok()?;
-    let response: web_sys::Response = wasm_bindgen::JsCast::dyn_into(response).ok()?;
+    let remembered = format!("quota.relay-here.{base}");
+    let storage = browser::local_storage();
+    let is_relay = match wasm_bindgen_futures::JsFuture::from(window.fetch_with_str(&format!("{base}/healthz"))).await {
+        Ok(response) => {
+            let found = is_relay_health(response).await;
+            if let Some(storage) = &storage {
+                // Only a hint for the next offline start; without it that start syncs no relay.
+                storage.set_item(&remembered, if found { "yes" } else { "no" }).ok();
+            }
+            found
+        }
+        Err(_) => storage.and_then(|s| s.get_item(&remembered).ok().flatten()).is_some_and(|v| v == "yes"),
+    };
+    is_relay.then(|| base.to_string())
+}
+
+/// Whether a `healthz` response is a relay's.
+async fn is_relay_health(response: wasm_bindgen::JsValue) -> bool {
+    let Ok(response) = wasm_bindgen::JsCast::dyn_into::<web_sys::Response>(response) else { return false };
     if !response.ok() {
-        return None;
+        return false;
     }
-    let body = wasm_bindgen_futures::JsFuture::from(response.text().ok()?).await.ok()?.as_string()?;
-    let health: serde_json::Value = serde_json::from_str(&body).ok()?;
-    (health["status"] == "ok" && health.get("connections").is_some()).then(|| base.to_string())
+    let Ok(text) = response.text() else { return false };
+    let Some(body) = wasm_bindgen_futures::JsFuture::from(text).await.ok().and_then(|b| b.as_string()) else {
+        return false;
+    };
+    let Ok(health) = serde_json::from_str::<serde_json::Value>(&body) else { return false };
+    health["status"] == "ok" && health.get("connections").is_some()
 }
 
 fn report_problems(ctx: Ctx, problems: Vec<String>) {
@@ -222,10 +243,13 @@ pub struct Invite {
 }
 
 impl Invite {
-    /// The invitation as a link to this app: `<app>#/join?k=<key>&n=<name>&r=<relay>`.
+    /// The invitation as a link to this app:
+    /// `<app>#/settings/join?k=<key>&w=<workspace id>&n=<name>&r=<relay>`. The workspace id is
+    /// derived from the key, so a key changed on the way no longer matches it.
     pub fn link(&self, app_url: &str) -> String {
         let mut route = crate::route::Route::to(crate::route::Area::Settings, &["join"])
             .with_query("k", &self.key.to_string())
+            .with_query("w", &self.key.workspace_id())
             .with_query("n", &self.name);
         if let Some(relay) = &self.relay {
             route = route.with_query("r", relay);
@@ -243,6 +267,12 @@ impl Invite {
         let fragment = text.split_once('#').map(|(_, f)| f).ok_or_else(bad)?;
         let route = crate::route::Route::parse(fragment);
         let key = route.param("k").ok_or_else(bad)?.parse::<WorkspaceKey>().map_err(|_| bad())?;
+        // Joining with a changed key would quietly start a new, empty workspace instead.
+        if route.param("w").is_some_and(|w| w != key.workspace_id()) {
+            return Err("This invitation was changed or is incomplete: its code does not match its workspace. \
+                        Ask for the link again."
+                .to_string());
+        }
         Ok(Invite {
             key,
             name: route.param("n").unwrap_or("Team workspace").to_string(),
@@ -291,4 +321,40 @@ pub async fn join(ctx: Ctx, invite: Invite, my_name: String) -> Result<(), Strin
 
 fn doc_of<R: Record>(record: &R) -> DocName {
     Workspace::doc_of::<R>(record.id())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn invite() -> Invite {
+        Invite {
+            key: WorkspaceKey([7; 32]),
+            name: "Acme Sales".into(),
+            relay: Some("https://relay.example.com".into()),
+        }
+    }
+
+    #[test]
+    fn an_invitation_link_reads_back_as_the_same_invitation() {
+        let link = invite().link("https://app.example.com/quota/#/settings/sync");
+        assert!(link.starts_with("https://app.example.com/quota/#/settings/join?k="), "{link}");
+        assert_eq!(Invite::parse(&link), Ok(invite()));
+    }
+
+    #[test]
+    fn an_invitation_whose_key_was_changed_is_refused() {
+        let link = invite().link("https://app.example.com/");
+        let changed = link.replacen("k=0707", "k=0807", 1);
+        assert_ne!(changed, link);
+        let refused = Invite::parse(&changed).map_err(|e| e.contains("changed or is incomplete"));
+        assert_eq!(refused, Err(true));
+    }
+
+    #[test]
+    fn an_invitation_without_a_workspace_id_is_taken_on_its_key() {
+        let key = WorkspaceKey([7; 32]);
+        let link = format!("https://app.example.com/#/settings/join?k={key}&n=Acme");
+        assert_eq!(Invite::parse(&link).map(|i| (i.key, i.name, i.relay)), Ok((key, "Acme".to_string(), None)));
+    }
 }

@@ -48,6 +48,8 @@ pub enum RelayState {
         retry_at: Timestamp,
         reason: String,
     },
+    /// The user chose to work offline.
+    Paused,
     /// The relay refused this workspace; retrying will not help.
     Refused(String),
 }
@@ -466,23 +468,17 @@ pub fn refresh_pending(ctx: Ctx) {
     });
 }
 
-/// Stops all transports (the user chose to work offline).
+/// Stops every transport that uses the network (the user chose to work offline). Tabs of this
+/// browser keep sharing edits: that needs no network, and they share one copy on disk anyway.
 pub fn pause(ctx: Ctx) {
     ctx.sync_view.update(|v| v.paused = true);
     relay::disconnect(ctx);
     rtc::disconnect(ctx);
-    tabs::stop(ctx);
-    let links: Vec<ConnectionId> =
-        ctx.sync.with_value(|e| e.as_ref().map(|e| e.links.keys().copied().collect()).unwrap_or_default());
-    for link in links {
-        closed(ctx, link);
-    }
 }
 
 /// Resumes syncing after a pause.
 pub fn resume(ctx: Ctx) {
     ctx.sync_view.update(|v| v.paused = false);
-    tabs::start(ctx);
     if ctx.sync.with_value(|e| e.as_ref().is_some_and(|e| e.relay_url.is_some())) {
         relay::connect(ctx);
         rtc::start(ctx);
@@ -518,12 +514,9 @@ pub fn set_direct_enabled(ctx: Ctx, enabled: bool) {
 /// The member name behind a peer id (`<member>-<tab>`), for the list of connected teammates.
 pub fn peer_label(ctx: Ctx, peer: &str) -> String {
     let member = peer.split('-').next().unwrap_or_default();
-    ctx.with_ws(|ws| {
-        member
-            .parse::<quota_core::settings::MemberId>()
-            .ok()
-            .and_then(|m| ws.data.members.get(m))
-            .map(|m| m.name.clone())
+    // A teammate's member record may arrive after the connection does.
+    ctx.read(&[quota_core::Collection::Members], |data| {
+        member.parse::<quota_core::settings::MemberId>().ok().and_then(|m| data.members.get(m)).map(|m| m.name.clone())
     })
     .flatten()
     .unwrap_or_else(|| "A teammate".to_string())

@@ -371,19 +371,13 @@ fn SyncSettings() -> impl IntoView {
                 <h2>"Status"</h2>
                 <dl class="facts">
                     <dt>"Relay"</dt>
-                    <dd data-testid="relay-state">{move || match view_state().relay {
-                        RelayState::Off => "No relay: this device keeps its own copy and syncs with other tabs only.".to_string(),
-                        RelayState::Connecting => "Connecting…".to_string(),
-                        RelayState::Connected => "Connected".to_string(),
-                        RelayState::Waiting { reason, .. } => format!("Not connected ({reason}); retrying"),
-                        RelayState::Refused(reason) => reason,
-                    }}</dd>
+                    <dd data-testid="relay-state">{move || relay_words(&view_state())}</dd>
                     <dt>"Connected"</dt>
                     <dd data-testid="peers">{move || {
-                        let peers = view_state().peers;
-                        if peers.is_empty() { "Nobody".to_string() } else {
-                            peers.iter().map(|(via, peer)| format!("{} ({})", sync::peer_label(ctx, peer), via.label())).collect::<Vec<_>>().join(", ")
-                        }
+                        // The relay itself is not a teammate; its connection has its own line above.
+                        let peers: Vec<String> = view_state().peers.iter().filter(|(via, _)| *via != sync::Via::Relay)
+                            .map(|(via, peer)| format!("{} ({})", sync::peer_label(ctx, peer), via.label())).collect();
+                        if peers.is_empty() { "Nobody".to_string() } else { peers.join(", ") }
                     }}</dd>
                     <dt>"Waiting to sync"</dt>
                     <dd data-testid="pending">{move || match view_state().pending { 0 => "Nothing".to_string(), 1 => "1 document".to_string(), n => format!("{n} documents") }}</dd>
@@ -423,6 +417,22 @@ fn SyncSettings() -> impl IntoView {
                 <button on:click=copy>"Copy link"</button>
             </section>
         </section>
+    }
+}
+
+/// The relay connection in words.
+fn relay_words(view: &sync::SyncView) -> String {
+    match &view.relay {
+        RelayState::Off if !view.relay_enabled => {
+            "Syncing through the relay is turned off: edits go to other tabs and straight to teammates' browsers."
+                .to_string()
+        }
+        RelayState::Off => "No relay: this device keeps its own copy and syncs with other tabs only.".to_string(),
+        RelayState::Connecting => "Connecting…".to_string(),
+        RelayState::Connected => "Connected".to_string(),
+        RelayState::Waiting { reason, .. } => format!("Not connected ({reason}); retrying"),
+        RelayState::Paused => "Paused while you work offline".to_string(),
+        RelayState::Refused(reason) => reason.clone(),
     }
 }
 

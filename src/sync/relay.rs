@@ -15,8 +15,9 @@ use crate::ids;
 use crate::state::Ctx;
 use crate::sync::{self, RelayState, Via};
 
-/// The close code the relay uses for a refused credential.
-const REFUSED: u16 = 4401;
+/// The close codes the relay uses for a refused credential (4401) and for a new workspace it will
+/// not register (4403).
+const REFUSED: [u16; 2] = [4401, 4403];
 const MAX_DELAY_MS: f64 = 30_000.0;
 
 #[derive(Default)]
@@ -95,7 +96,7 @@ pub fn connect(ctx: Ctx) {
             l.connection = None;
         });
         sync::closed(ctx, connection);
-        if event.code() == REFUSED {
+        if refused(event.code()) {
             LINK.with_borrow_mut(|l| l.stopped = true);
             let reason =
                 if event.reason().is_empty() { "invalid workspace credential".to_string() } else { event.reason() };
@@ -117,6 +118,11 @@ pub fn connect(ctx: Ctx) {
         l.socket = Some(socket);
         l.connection = Some(connection);
     });
+}
+
+/// Whether a close code means the relay will not accept this workspace however often it is asked.
+pub fn refused(code: u16) -> bool {
+    REFUSED.contains(&code)
 }
 
 fn retry_later(ctx: Ctx, reason: String) {
@@ -199,11 +205,6 @@ pub fn disconnect(ctx: Ctx) {
     if let Some(connection) = connection {
         sync::closed(ctx, connection);
     }
-    ctx.sync_view.update(|v| {
-        v.relay = if v.relay_enabled {
-            RelayState::Waiting { retry_at: ids::now(), reason: "paused".into() }
-        } else {
-            RelayState::Off
-        }
-    });
+    let has_relay = sync::relay_base(ctx).is_some();
+    ctx.sync_view.update(|v| v.relay = if v.relay_enabled && has_relay { RelayState::Paused } else { RelayState::Off });
 }

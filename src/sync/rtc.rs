@@ -14,7 +14,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
-    MessageEvent, RtcConfiguration, RtcDataChannel, RtcDataChannelEvent, RtcDataChannelInit, RtcDataChannelType,
+    CloseEvent, MessageEvent, RtcConfiguration, RtcDataChannel, RtcDataChannelEvent, RtcDataChannelInit, RtcDataChannelType,
     RtcIceCandidateInit, RtcPeerConnection, RtcPeerConnectionIceEvent, RtcSdpType, RtcSessionDescriptionInit,
     WebSocket,
 };
@@ -74,9 +74,10 @@ pub fn start(ctx: Ctx) {
         let Ok(message) = serde_json::from_str::<Value>(&text) else { return };
         on_signal(ctx, &mine, message);
     });
-    let on_close = Closure::<dyn FnMut()>::new(move || {
+    let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |event: CloseEvent| {
         STATE.with_borrow_mut(|s| s.signal = None);
-        if !STATE.with_borrow(|s| s.stopped) {
+        // A refused credential stays refused; the relay connection shows why.
+        if !STATE.with_borrow(|s| s.stopped) && !sync::relay::refused(event.code()) {
             crate::browser::set_timeout(3_000, move || start(ctx));
         }
     });

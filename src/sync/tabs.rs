@@ -117,14 +117,3 @@ pub fn send(ctx: Ctx, peer: &str, bytes: &[u8]) {
         post("msg", &mine, peer, Some(bytes));
     }
 }
-
-pub fn stop(ctx: Ctx) {
-    if let Some(mine) = me(ctx) {
-        post("bye", &mine, "", None);
-    }
-    CHANNEL.with_borrow_mut(|c| {
-        if let Some(channel) = c.take() {
-            channel.close();
-        }
-    });
-}

@@ -1,6 +1,7 @@
 // How the end-to-end tests and the browser measurements start Chromium: the machine's own build
 // (Playwright downloads none here), headless, and without the background traffic that a closed
-// network refuses.
+// network refuses. WebRTC offers plain host addresses, loopback included, instead of mDNS names, so
+// two browser contexts on one machine connect peer to peer with no outside server.
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
@@ -14,6 +15,8 @@ export const chromiumArgs = [
   '--disable-sync',
   '--disable-quic',
   '--no-first-run',
+  '--disable-features=WebRtcHideLocalIpsWithMdns',
+  '--allow-loopback-in-peer-connection',
 ];
 
 /** The Chromium executable: $QUOTA_CHROMIUM, else the first of the usual names on PATH. */
