@@ -91,7 +91,11 @@ mod tests {
         check(true, with(RelayState::Off, 0, &[]), ("Online · this device only", "Local"));
         check(true, with(RelayState::Off, 0, &[Via::Tab]), ("Online · this device only", "Local"));
         check(true, with(RelayState::Connected, 0, &[Via::Relay]), ("Online · synced with the relay", "Synced"));
-        check(true, with(RelayState::Connected, 1, &[Via::Relay]), ("Online · sending 1 document to the relay", "Syncing"));
+        check(
+            true,
+            with(RelayState::Connected, 1, &[Via::Relay]),
+            ("Online · sending 1 document to the relay", "Syncing"),
+        );
         check(
             true,
             with(RelayState::Connected, 0, &[Via::Relay, Via::Direct, Via::Direct]),
@@ -112,7 +116,11 @@ mod tests {
 
     #[test]
     fn being_offline_or_paused_wins_over_everything_else() {
-        check(false, with(RelayState::Connected, 0, &[Via::Direct]), ("Offline · changes stay on this device", "Offline"));
+        check(
+            false,
+            with(RelayState::Connected, 0, &[Via::Direct]),
+            ("Offline · changes stay on this device", "Offline"),
+        );
         let paused = SyncView { paused: true, ..with(RelayState::Paused, 2, &[Via::Tab]) };
         check(true, paused, ("Working offline · changes stay on this device", "Paused"));
     }
