@@ -1,4 +1,4 @@
-//! A list of records as a table that renders only the rows in view, so ten thousand rows scroll
+//! A list of records as a grid that renders only the rows in view, so ten thousand rows scroll
 //! as smoothly as ten, with keyboard navigation: arrows move, Enter opens, Home/End jump.
 
 use leptos::html;
@@ -51,7 +51,10 @@ pub fn DataTable(
     #[prop(into)]
     empty: String,
 ) -> impl IntoView {
+    // The grid itself scrolls, under a header that stays in place, so the one element that
+    // takes focus is also the one the keyboard scrolls.
     let scroller = NodeRef::<html::Div>::new();
+    let header = NodeRef::<html::Div>::new();
     let scroll_top = RwSignal::new(0.0f64);
     let viewport = RwSignal::new(600.0f64);
     let selected = RwSignal::new(0usize);
@@ -77,15 +80,20 @@ pub fn DataTable(
         (first, (first + count).min(total), total)
     };
 
+    // The height the rows are seen in: the grid's, less its header's.
+    let rows_height = move |el: &web_sys::HtmlElement| {
+        let header = header.get_untracked().map_or(0, |h| h.offset_height());
+        f64::from(el.client_height() - header)
+    };
     let on_scroll = move |_| {
         if let Some(el) = scroller.get() {
             scroll_top.set(el.scroll_top() as f64);
-            viewport.set(el.client_height() as f64);
+            viewport.set(rows_height(&el));
         }
     };
     Effect::new(move |_| {
         if let Some(el) = scroller.get() {
-            viewport.set(el.client_height().max(200) as f64);
+            viewport.set(rows_height(&el).max(200.0));
         }
     });
     // Keep the selection inside the list when it shrinks.
@@ -99,7 +107,7 @@ pub fn DataTable(
     let scroll_to = move |index: usize| {
         if let Some(el) = scroller.get() {
             let top = index as f64 * ROW_HEIGHT;
-            let height = el.client_height() as f64;
+            let height = rows_height(&el);
             let current = el.scroll_top() as f64;
             if top < current {
                 el.set_scroll_top(top as i32);
@@ -138,15 +146,19 @@ pub fn DataTable(
     let active_id =
         move || rows.with(|r| r.get(selected.get()).map(|row| format!("row-{}", row.id))).unwrap_or_default();
 
+    // The grid, not its scrolling body, takes focus and names the active row: a row group may
+    // not carry `aria-activedescendant`, a grid may.
     view! {
-        <div class="table" role="table" aria-label=label aria-rowcount=move || rows.with(|r| r.len()).to_string()>
-            <div class="thead" role="rowgroup">
+        <div class="table" role="grid" aria-label=label aria-readonly="true"
+            aria-rowcount=move || rows.with(|r| r.len()).to_string()
+            tabindex="0" on:keydown=on_key aria-activedescendant=active_id data-testid="table-body"
+            node_ref=scroller on:scroll=on_scroll>
+            <div class="thead" role="rowgroup" node_ref=header>
                 <div class="tr" role="row" style:grid-template-columns=template.clone()>
                     {header_cols.into_iter().map(|c| view! { <div class=format!("th {}", c.class) role="columnheader">{c.title}</div> }).collect_view()}
                 </div>
             </div>
-            <div class="tbody" role="rowgroup" node_ref=scroller on:scroll=on_scroll tabindex="0"
-                on:keydown=on_key aria-activedescendant=active_id data-testid="table-body">
+            <div class="tbody" role="rowgroup">
                 <Show when=move || rows.with(|r| r.is_empty())>
                     <p class="empty">{empty.clone()}</p>
                 </Show>
@@ -162,9 +174,9 @@ pub fn DataTable(
                                 let cells = row.cells.iter().enumerate().map(|(i, text)| {
                                     let class = format!("td {}", classes.with_value(|c| c.get(i).copied().unwrap_or("")));
                                     if i == 0 {
-                                        view! { <div class=class role="cell"><a href=href.clone() tabindex="-1">{text.clone()}</a></div> }.into_any()
+                                        view! { <div class=class role="gridcell"><a href=href.clone() tabindex="-1">{text.clone()}</a></div> }.into_any()
                                     } else {
-                                        view! { <div class=class role="cell">{text.clone()}</div> }.into_any()
+                                        view! { <div class=class role="gridcell">{text.clone()}</div> }.into_any()
                                     }
                                 }).collect_view();
                                 view! {

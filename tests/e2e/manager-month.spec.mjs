@@ -15,7 +15,7 @@ function listRow(page, text) {
 
 /** The amount of a draft's revenue target for a subject and period. */
 function draftTarget(page, subject, period) {
-  return page.getByTestId('draft-targets').getByRole('row', { name: `${subject} ${period}` }).getByLabel('Target amount');
+  return page.getByTestId('draft-targets').getByLabel(`Target for ${subject}, ${period}`);
 }
 
 test("a manager sets targets, chases a partner's overdue invoice until paid, and adopts next year's plan", async ({ page }) => {
