@@ -58,17 +58,17 @@ pub fn DataTable(
     let scroll_top = RwSignal::new(0.0f64);
     let viewport = RwSignal::new(600.0f64);
     let selected = RwSignal::new(0usize);
-    // The first column names the record and gets the most room; numbers get the least.
-    let template = columns
-        .iter()
-        .enumerate()
-        .map(|(i, c)| match (i, c.class) {
-            (0, _) => "minmax(9rem, 2fr)",
-            (_, "num") => "minmax(5.5rem, 0.7fr)",
-            _ => "minmax(6rem, 1fr)",
-        })
-        .collect::<Vec<_>>()
-        .join(" ");
+    // The first column names the record and gets the most room; numbers get the least. Phones
+    // hide the `wide` columns, so their tracks must go too or they keep taking room.
+    let track = |(i, c): (usize, &Column)| match (i, c.class) {
+        (0, _) => "minmax(9rem, 2fr)",
+        (_, "num") => "minmax(5.5rem, 0.7fr)",
+        _ => "minmax(6rem, 1fr)",
+    };
+    let wide = columns.iter().enumerate().map(track).collect::<Vec<_>>().join(" ");
+    let narrow =
+        columns.iter().enumerate().filter(|(_, c)| c.class != "wide").map(track).collect::<Vec<_>>().join(" ");
+    let tracks = format!("--columns: {wide}; --columns-narrow: {narrow}");
     let header_cols = columns.clone();
     let classes: Vec<&'static str> = columns.iter().map(|c| c.class).collect();
     let classes = StoredValue::new(classes);
@@ -152,9 +152,9 @@ pub fn DataTable(
         <div class="table" role="grid" aria-label=label aria-readonly="true"
             aria-rowcount=move || rows.with(|r| r.len()).to_string()
             tabindex="0" on:keydown=on_key aria-activedescendant=active_id data-testid="table-body"
-            node_ref=scroller on:scroll=on_scroll>
+            node_ref=scroller on:scroll=on_scroll style=tracks>
             <div class="thead" role="rowgroup" node_ref=header>
-                <div class="tr" role="row" style:grid-template-columns=template.clone()>
+                <div class="tr" role="row">
                     {header_cols.into_iter().map(|c| view! { <div class=format!("th {}", c.class) role="columnheader">{c.title}</div> }).collect_view()}
                 </div>
             </div>
@@ -165,7 +165,6 @@ pub fn DataTable(
                 <div style:height=move || format!("{}px", window().2 as f64 * ROW_HEIGHT) style:position="relative">
                     {move || {
                         let (first, last, _) = window();
-                        let template = template.clone();
                         rows.with(|all| {
                             all[first..last].iter().enumerate().map(|(offset, row)| {
                                 let index = first + offset;
@@ -182,7 +181,6 @@ pub fn DataTable(
                                 view! {
                                     <div class=row_class role="row" id=format!("row-{}", row.id)
                                         class:selected=move || selected.get() == index
-                                        style:grid-template-columns=template.clone()
                                         style:top=format!("{}px", index as f64 * ROW_HEIGHT)
                                         on:click=move |ev: leptos::ev::MouseEvent| {
                                             selected.set(index);

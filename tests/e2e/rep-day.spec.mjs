@@ -186,6 +186,9 @@ test('a rep converts a lead, works the deal across the board, logs the day and w
     await page.setViewportSize({ width: 1280, height: 720 });
     await card(page).getByRole('link', { name: DEAL }).click();
     await expect(page.locator('.panel.outcome')).toContainText(`Won on ${day(0)}`);
+    await expect(recordFact(page, 'Stage')).toHaveText('Won');
+    // A won deal has no loss reason, and says none.
+    await expect(page.getByTestId('facts')).not.toContainText('Loss reason');
     const activities = page.getByRole('region', { name: 'Activities' });
     await expect(activities).toContainText('Called Maria about the budget');
     await expect(activities).toContainText('Visited the warehouse');
