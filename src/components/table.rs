@@ -66,8 +66,7 @@ pub fn DataTable(
         _ => "minmax(6rem, 1fr)",
     };
     let wide = columns.iter().enumerate().map(track).collect::<Vec<_>>().join(" ");
-    let narrow =
-        columns.iter().enumerate().filter(|(_, c)| c.class != "wide").map(track).collect::<Vec<_>>().join(" ");
+    let narrow = columns.iter().enumerate().filter(|(_, c)| c.class != "wide").map(track).collect::<Vec<_>>().join(" ");
     let tracks = format!("--columns: {wide}; --columns-narrow: {narrow}");
     let header_cols = columns.clone();
     let classes: Vec<&'static str> = columns.iter().map(|c| c.class).collect();
