@@ -238,6 +238,8 @@ where
         .map(|f| {
             let raw = (f.get)(record);
             let shown = match &f.input {
+                // An optional choice left empty shows nothing, not its "Any" option.
+                Input::Choice(_) if raw.is_empty() => raw,
                 Input::Choice(options) => {
                     options.iter().find(|(v, _)| *v == raw).map(|(_, l)| l.clone()).unwrap_or(raw)
                 }

@@ -1,4 +1,4 @@
-//! A list of records as a table that renders only the rows in view, so ten thousand rows scroll
+//! A list of records as a grid that renders only the rows in view, so ten thousand rows scroll
 //! as smoothly as ten, with keyboard navigation: arrows move, Enter opens, Home/End jump.
 
 use leptos::html;
@@ -51,21 +51,23 @@ pub fn DataTable(
     #[prop(into)]
     empty: String,
 ) -> impl IntoView {
+    // The grid itself scrolls, under a header that stays in place, so the one element that
+    // takes focus is also the one the keyboard scrolls.
     let scroller = NodeRef::<html::Div>::new();
+    let header = NodeRef::<html::Div>::new();
     let scroll_top = RwSignal::new(0.0f64);
     let viewport = RwSignal::new(600.0f64);
     let selected = RwSignal::new(0usize);
-    // The first column names the record and gets the most room; numbers get the least.
-    let template = columns
-        .iter()
-        .enumerate()
-        .map(|(i, c)| match (i, c.class) {
-            (0, _) => "minmax(9rem, 2fr)",
-            (_, "num") => "minmax(5.5rem, 0.7fr)",
-            _ => "minmax(6rem, 1fr)",
-        })
-        .collect::<Vec<_>>()
-        .join(" ");
+    // The first column names the record and gets the most room; numbers get the least. Phones
+    // hide the `wide` columns, so their tracks must go too or they keep taking room.
+    let track = |(i, c): (usize, &Column)| match (i, c.class) {
+        (0, _) => "minmax(9rem, 2fr)",
+        (_, "num") => "minmax(5.5rem, 0.7fr)",
+        _ => "minmax(6rem, 1fr)",
+    };
+    let wide = columns.iter().enumerate().map(track).collect::<Vec<_>>().join(" ");
+    let narrow = columns.iter().enumerate().filter(|(_, c)| c.class != "wide").map(track).collect::<Vec<_>>().join(" ");
+    let tracks = format!("--columns: {wide}; --columns-narrow: {narrow}");
     let header_cols = columns.clone();
     let classes: Vec<&'static str> = columns.iter().map(|c| c.class).collect();
     let classes = StoredValue::new(classes);
@@ -77,15 +79,20 @@ pub fn DataTable(
         (first, (first + count).min(total), total)
     };
 
+    // The height the rows are seen in: the grid's, less its header's.
+    let rows_height = move |el: &web_sys::HtmlElement| {
+        let header = header.get_untracked().map_or(0, |h| h.offset_height());
+        f64::from(el.client_height() - header)
+    };
     let on_scroll = move |_| {
         if let Some(el) = scroller.get() {
             scroll_top.set(el.scroll_top() as f64);
-            viewport.set(el.client_height() as f64);
+            viewport.set(rows_height(&el));
         }
     };
     Effect::new(move |_| {
         if let Some(el) = scroller.get() {
-            viewport.set(el.client_height().max(200) as f64);
+            viewport.set(rows_height(&el).max(200.0));
         }
     });
     // Keep the selection inside the list when it shrinks.
@@ -99,7 +106,7 @@ pub fn DataTable(
     let scroll_to = move |index: usize| {
         if let Some(el) = scroller.get() {
             let top = index as f64 * ROW_HEIGHT;
-            let height = el.client_height() as f64;
+            let height = rows_height(&el);
             let current = el.scroll_top() as f64;
             if top < current {
                 el.set_scroll_top(top as i32);
@@ -138,22 +145,25 @@ pub fn DataTable(
     let active_id =
         move || rows.with(|r| r.get(selected.get()).map(|row| format!("row-{}", row.id))).unwrap_or_default();
 
+    // The grid, not its scrolling body, takes focus and names the active row: a row group may
+    // not carry `aria-activedescendant`, a grid may.
     view! {
-        <div class="table" role="table" aria-label=label aria-rowcount=move || rows.with(|r| r.len()).to_string()>
-            <div class="thead" role="rowgroup">
-                <div class="tr" role="row" style:grid-template-columns=template.clone()>
+        <div class="table" role="grid" aria-label=label aria-readonly="true"
+            aria-rowcount=move || rows.with(|r| r.len()).to_string()
+            tabindex="0" on:keydown=on_key aria-activedescendant=active_id data-testid="table-body"
+            node_ref=scroller on:scroll=on_scroll style=tracks>
+            <div class="thead" role="rowgroup" node_ref=header>
+                <div class="tr" role="row">
                     {header_cols.into_iter().map(|c| view! { <div class=format!("th {}", c.class) role="columnheader">{c.title}</div> }).collect_view()}
                 </div>
             </div>
-            <div class="tbody" role="rowgroup" node_ref=scroller on:scroll=on_scroll tabindex="0"
-                on:keydown=on_key aria-activedescendant=active_id data-testid="table-body">
+            <div class="tbody" role="rowgroup">
                 <Show when=move || rows.with(|r| r.is_empty())>
                     <p class="empty">{empty.clone()}</p>
                 </Show>
                 <div style:height=move || format!("{}px", window().2 as f64 * ROW_HEIGHT) style:position="relative">
                     {move || {
                         let (first, last, _) = window();
-                        let template = template.clone();
                         rows.with(|all| {
                             all[first..last].iter().enumerate().map(|(offset, row)| {
                                 let index = first + offset;
@@ -162,15 +172,14 @@ pub fn DataTable(
                                 let cells = row.cells.iter().enumerate().map(|(i, text)| {
                                     let class = format!("td {}", classes.with_value(|c| c.get(i).copied().unwrap_or("")));
                                     if i == 0 {
-                                        view! { <div class=class role="cell"><a href=href.clone() tabindex="-1">{text.clone()}</a></div> }.into_any()
+                                        view! { <div class=class role="gridcell"><a href=href.clone() tabindex="-1">{text.clone()}</a></div> }.into_any()
                                     } else {
-                                        view! { <div class=class role="cell">{text.clone()}</div> }.into_any()
+                                        view! { <div class=class role="gridcell">{text.clone()}</div> }.into_any()
                                     }
                                 }).collect_view();
                                 view! {
                                     <div class=row_class role="row" id=format!("row-{}", row.id)
                                         class:selected=move || selected.get() == index
-                                        style:grid-template-columns=template.clone()
                                         style:top=format!("{}px", index as f64 * ROW_HEIGHT)
                                         on:click=move |ev: leptos::ev::MouseEvent| {
                                             selected.set(index);

@@ -11,7 +11,6 @@ use quota_core::{Collection, Date, Error};
 
 use crate::crud;
 use crate::ids;
-use crate::pages::deals::docs_of;
 use crate::pages::{PageHeader, Tab, tabbed};
 use crate::route::{Area, Route};
 use crate::state::{NoticeKind, ctx};
@@ -219,9 +218,14 @@ fn QuickLog(route: Route) -> impl IntoView {
             lead: None,
             follow_up,
         };
+        // Only the shards the new activity and its follow-up go into: touching every shard would
+        // load, and in a new workspace create, each of them before the visit is logged.
+        let docs: Vec<_> = std::iter::once(log.id)
+            .chain(log.follow_up.as_ref().map(|f| f.id))
+            .map(quota_core::Workspace::doc_of::<Activity>)
+            .collect();
         busy.set(true);
         spawn_local(async move {
-            let docs = docs_of(&[Collection::Activities]);
             match ctx.command(&docs, &[Collection::Activities], |ws, stamp| selling::log_activity(ws, log, stamp)).await
             {
                 Ok(_) => {

@@ -352,9 +352,10 @@ fn DraftTargets(id: PlanVersionId) -> impl IntoView {
                         {move || targets().into_iter().map(|(t, name)| {
                             let amount = t.amount.amount_text();
                             let target = t.clone();
+                            let label = format!("Target for {name}, {}", t.period);
                             view! {
                                 <tr><td>{name}</td><td>{t.period.to_string()}</td>
-                                <td class="num"><input class="short" inputmode="decimal" aria-label="Target amount" value=amount
+                                <td class="num"><input class="short" inputmode="decimal" aria-label=label value=amount
                                     on:change=move |ev| set_amount(target.clone(), event_target_value(&ev))/></td></tr>
                             }
                         }).collect_view()}
