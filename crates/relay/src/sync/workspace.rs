@@ -166,7 +166,11 @@ impl WorkspaceTask {
                         self.fail_connection(connection, "the relay cannot read this document right now");
                         continue;
                     }
+                    // Each frame's replies are settled before the next frame is read: flushing once per
+                    // batch left a client waiting for an acknowledgement that never came when frames
+                    // from two peers shared a batch (`restart::edits_acknowledged_...` under load).
                     effects.extend(self.hub.receive_deferred(&mut self.docs, connection, &bytes));
+                    effects.extend(self.hub.flush(&mut self.docs));
                 }
                 Event::Closed { conn } => {
                     let connection = hub_id(conn);
@@ -175,8 +179,8 @@ impl WorkspaceTask {
                 }
             }
         }
-        // One sync message per peer and document for the whole batch, written after the batch's
-        // changes are on disk like everything else the batch sends.
+        // Whatever the batch's other events still owe; sent after the batch's changes are on disk
+        // like everything else the batch sends.
         effects.extend(self.hub.flush(&mut self.docs));
         self.carry_out(effects).await;
     }
