@@ -6,6 +6,7 @@ mod channels;
 mod csv;
 mod generate;
 mod management;
+mod merge;
 mod review;
 mod selling;
 mod workspace;
