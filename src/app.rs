@@ -14,7 +14,12 @@ use crate::state::{Ctx, Phase};
 
 #[component]
 pub fn App() -> impl IntoView {
-    let ctx = Ctx::new(Route::parse(&crate::browser::hash()));
+    let route = Route::parse(&crate::browser::hash());
+    if route.area == Area::Bench {
+        // The benchmark page makes its own throwaway workspace; it never opens the user's.
+        return view! { <pages::bench::Bench/> }.into_any();
+    }
+    let ctx = Ctx::new(route);
     provide_context(ctx);
     listen_for_route_changes(ctx);
     listen_for_updates(ctx);
@@ -31,6 +36,7 @@ pub fn App() -> impl IntoView {
         }}
         <Notices/>
     }
+    .into_any()
 }
 
 fn listen_for_route_changes(ctx: Ctx) {
