@@ -1,6 +1,9 @@
 //! The browser benchmark page (`#/bench`): measures, in this browser, how fast the sample and
 //! the large workspace become ready from storage, how long one edit takes to save, and how long
 //! each report takes. `cargo xtask bench` opens it and reads `window.__quotaBench`.
+//!
+//! `#/bench?install=sample` (or `large`) instead stores that workspace as this browser's current
+//! one, for `cargo xtask size` to time how long the app takes to open it.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -30,8 +33,12 @@ struct Measure {
 pub fn Bench() -> impl IntoView {
     let results = RwSignal::new(Vec::<Measure>::new());
     let status = RwSignal::new("Running…".to_string());
+    let install = crate::route::Route::parse(&crate::browser::hash()).param("install").map(str::to_string);
     spawn_local(async move {
-        let outcome = run(results).await;
+        let outcome = match install {
+            Some(which) => install_workspace(results, &which).await,
+            None => run(results).await,
+        };
         status.set(match &outcome {
             Ok(()) => "Done.".into(),
             Err(e) => format!("Stopped: {e}"),
@@ -104,28 +111,9 @@ fn first_screen(data: &Tables) -> usize {
 
 async fn run(results: RwSignal<Vec<Measure>>) -> Result<(), String> {
     crate::browser::sleep(50).await;
-    // The sample, generated in memory.
-    let mut sample = Workspace::new(BENCH_KEY, ids::random_bytes());
-    let (generated, ms) = timed(|| quota_core::generate::sample(&mut sample, 7, today()));
-    generated.map_err(|e| e.to_string())?;
-    record(results, "sample_generate", ms, format!("{} records", count(&sample.data)));
-    let seed = read_seed(&export_seed(&sample)).map_err(|e| e.to_string())?;
-    drop(sample);
-    ready_from_storage(results, "sample", seed).await?;
-
-    // The large workspace, from the seed file `cargo xtask bench` writes beside the app.
+    ready_from_storage(results, "sample", sample_seed(results)?).await?;
     crate::browser::sleep(0).await;
-    let bytes = match fetch_bytes("bench/large.seed").await {
-        Some(bytes) => bytes,
-        None => {
-            record(results, "large_skipped", 0.0, "bench/large.seed was not found; run cargo xtask bench");
-            return Ok(());
-        }
-    };
-    let (seed, ms) = timed(|| read_seed(&bytes));
-    let seed = seed.map_err(|e| e.to_string())?;
-    record(results, "large_seed_read", ms, format!("{:.1} MB", bytes.len() as f64 / 1e6));
-    drop(bytes);
+    let Some(seed) = large_seed(results).await? else { return Ok(()) };
     let mut repo = ready_from_storage(results, "large", seed).await?;
 
     // One edit, saved incrementally, in a loaded deals document.
@@ -265,9 +253,55 @@ fn count(data: &Tables) -> usize {
     data.counts().iter().map(|(_, n)| n).sum()
 }
 
-/// Writes a seed into a fresh database (not timed), then times what opening the app does:
-/// reading the start-up caches into tables and computing the first screen.
-async fn ready_from_storage(results: RwSignal<Vec<Measure>>, label: &str, seed: Seed) -> Result<Repo, String> {
+/// The sample workspace as a seed, generated in memory.
+fn sample_seed(results: RwSignal<Vec<Measure>>) -> Result<Seed, String> {
+    let mut sample = Workspace::new(BENCH_KEY, ids::random_bytes());
+    let (generated, ms) = timed(|| quota_core::generate::sample(&mut sample, 7, today()));
+    generated.map_err(|e| e.to_string())?;
+    record(results, "sample_generate", ms, format!("{} records", count(&sample.data)));
+    read_seed(&export_seed(&sample)).map_err(|e| e.to_string())
+}
+
+/// The large workspace, from the seed file `cargo xtask bench` writes beside the app.
+async fn large_seed(results: RwSignal<Vec<Measure>>) -> Result<Option<Seed>, String> {
+    let Some(bytes) = fetch_bytes("bench/large.seed").await else {
+        record(results, "large_skipped", 0.0, "bench/large.seed was not found; run cargo xtask bench");
+        return Ok(None);
+    };
+    let (seed, ms) = timed(|| read_seed(&bytes));
+    let seed = seed.map_err(|e| e.to_string())?;
+    record(results, "large_seed_read", ms, format!("{:.1} MB", bytes.len() as f64 / 1e6));
+    Ok(Some(seed))
+}
+
+/// Stores the sample or the large workspace and makes it this browser's current workspace, with
+/// sync turned off so that opening it measures only this device.
+async fn install_workspace(results: RwSignal<Vec<Measure>>, which: &str) -> Result<(), String> {
+    let seed = match which {
+        "sample" => sample_seed(results)?,
+        "large" => large_seed(results).await?.ok_or("bench/large.seed was not found")?,
+        other => return Err(format!("there is no benchmark workspace called {other:?}; try sample or large")),
+    };
+    let name = quota_core::settings::SettingsId::SINGLETON;
+    let store = write_seed(results, which, &seed).await?;
+    store.close();
+    let mut ws = Workspace::new(BENCH_KEY, ids::random_bytes());
+    for doc in seed.docs.iter().filter(|d| d.name.collection == quota_core::Collection::Settings) {
+        ws.load(doc.name, [("", doc.chunk.as_slice())], true);
+    }
+    let title = ws.data.settings.get(name).map(|s| s.name.clone()).unwrap_or_default();
+    crate::workspaces::upsert(crate::workspaces::Entry {
+        id: BENCH_KEY.workspace_id(),
+        key: BENCH_KEY.to_string(),
+        name: format!("{title} ({which} benchmark)"),
+        member: None,
+        relay: Some(String::new()),
+    })?;
+    crate::workspaces::set_current(&BENCH_KEY.workspace_id())
+}
+
+/// Writes a seed into a fresh database, as chunks and exact start-up caches.
+async fn write_seed(results: RwSignal<Vec<Measure>>, label: &str, seed: &Seed) -> Result<Store, String> {
     let name = database_name(&BENCH_KEY);
     delete_database(&name).await.map_err(|e| e.to_string())?;
     let store = Store::open(&name).await.map_err(|e| e.to_string())?;
@@ -286,7 +320,13 @@ async fn ready_from_storage(results: RwSignal<Vec<Measure>>, label: &str, seed: 
         performance_now() - start,
         format!("{} documents into IndexedDB", seed.docs.len()),
     );
-    store.close();
+    Ok(store)
+}
+
+/// Writes a seed into a fresh database (not part of the start time), then times what opening the
+/// app does: reading the start-up caches into tables and computing the first screen.
+async fn ready_from_storage(results: RwSignal<Vec<Measure>>, label: &str, seed: Seed) -> Result<Repo, String> {
+    write_seed(results, label, &seed).await?.close();
     drop(seed);
     crate::browser::sleep(0).await;
 

@@ -70,10 +70,7 @@ fn relay_load(project: &Project) -> Result<()> {
 
 /// Opens the app's benchmark page in headless Chromium and prints what it reports.
 fn browser_bench(project: &Project) -> Result<()> {
-    let seed = large_seed(project)?;
-    let beside_app = project.dist().join("bench").join("large.seed");
-    std::fs::create_dir_all(beside_app.parent().expect("a file in a directory"))?;
-    std::fs::copy(&seed, &beside_app).with_context(|| format!("cannot copy the seed into {}", beside_app.display()))?;
+    seed_beside_app(project)?;
     let data_dir = TempDir::new(project, "bench")?;
     let relay = Relay::start(
         project,
@@ -89,6 +86,15 @@ fn browser_bench(project: &Project) -> Result<()> {
     let outcome = project.run(node);
     relay.stop()?;
     outcome
+}
+
+/// Puts the `large` workspace's seed where the benchmark page fetches it, `dist/bench/large.seed`.
+pub fn seed_beside_app(project: &Project) -> Result<()> {
+    let seed = large_seed(project)?;
+    let beside_app = project.dist().join("bench").join("large.seed");
+    std::fs::create_dir_all(beside_app.parent().expect("a file in a directory"))?;
+    std::fs::copy(&seed, &beside_app).with_context(|| format!("cannot copy the seed into {}", beside_app.display()))?;
+    Ok(())
 }
 
 /// The `large` workspace as a seed file for the benchmark page. Generating it takes minutes, and

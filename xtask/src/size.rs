@@ -29,6 +29,8 @@ pub fn report(project: &Project, options: &SizeOptions) -> Result<()> {
     let bytes = fs::read(&wasm).with_context(|| format!("cannot read {}", wasm.display()))?;
     let gzipped = gzip_len(&bytes)?;
 
+    crate::bench::seed_beside_app(project)?;
+
     let data_dir = TempDir::new(project, "size")?;
     let relay = Relay::start(
         project,
@@ -40,26 +42,43 @@ pub fn report(project: &Project, options: &SizeOptions) -> Result<()> {
         },
     )?;
     let url = format!("{}/{}", relay.url(), options.route);
-    let mut node = project.command("node");
-    node.arg(project.root.join("xtask/js/interactive.mjs")).arg(&url).arg(options.runs.to_string());
-    let output = project.output(node);
+    let mut measured = Vec::new();
+    for (workspace, setup) in [("no workspace", None), ("sample", Some("sample")), ("large", Some("large"))] {
+        let mut node = project.command("node");
+        node.arg(project.root.join("xtask/js/interactive.mjs")).arg(&url).arg(options.runs.to_string());
+        if let Some(which) = setup {
+            node.arg(format!("{}/{}?install={which}", relay.url(), crate::bench::BENCH_ROUTE));
+        }
+        match project.output(node) {
+            Ok(output) => measured.push((workspace, output)),
+            Err(error) => {
+                relay.stop().ok();
+                return Err(error.context(format!("measuring start-up with {workspace}")));
+            }
+        }
+    }
     relay.stop()?;
-    let loads: serde_json::Value =
-        serde_json::from_str(output?.trim()).context("cannot parse the page-load measurements")?;
 
     let name = wasm.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     println!("\nsize and start-up of the release build");
     println!("  wasm ({name}): {} raw, {} gzipped (level 9)", format_bytes(bytes.len()), format_bytes(gzipped));
-    for (kind, what) in
-        [("cold", "new browser profile: empty cache and storage"), ("warm", "reload: cached files, stored data")]
-    {
-        let mut times = millis(&loads[kind]).with_context(|| format!("no {kind} load times in {loads}"))?;
-        let median = median(&mut times).context("no page loads were measured")?;
-        let all = times.iter().map(|t| format!("{t:.0}")).collect::<Vec<_>>().join(", ");
-        println!(
-            "  navigation to interactive, {kind} ({what}): median {median:.0} ms of {} loads ({all} ms)",
-            times.len()
-        );
+    for (workspace, output) in measured {
+        let loads: serde_json::Value =
+            serde_json::from_str(output.trim()).context("cannot parse the page-load measurements")?;
+        let cold = if workspace == "no workspace" {
+            "new browser profile: empty cache and storage"
+        } else {
+            "first open after storing it"
+        };
+        for (kind, what) in [("cold", cold), ("warm", "reload: cached files, stored data")] {
+            let mut times = millis(&loads[kind]).with_context(|| format!("no {kind} load times in {loads}"))?;
+            let median = median(&mut times).context("no page loads were measured")?;
+            let all = times.iter().map(|t| format!("{t:.0}")).collect::<Vec<_>>().join(", ");
+            println!(
+                "  navigation to interactive, {workspace}, {kind} ({what}): median {median:.0} ms of {} loads ({all} ms)",
+                times.len()
+            );
+        }
     }
     println!("  measured at {url} until [data-interactive] appears");
     Ok(())
