@@ -129,17 +129,68 @@ where
     .into_any()
 }
 
-/// The rows of a list for a search text and sort column.
-pub fn rows<R: RecordUi>(data: &Tables, query: &str, sort: usize, descending: bool) -> Vec<Row>
+/// A list filter: one field of the record and the values it can be narrowed to.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Filter {
+    pub field: &'static str,
+    pub label: &'static str,
+    /// (stored value, shown label)
+    pub options: Vec<(String, String)>,
+}
+
+/// Collections too large to offer as a drop-down of values; search finds their records instead.
+const TOO_MANY_TO_LIST: &[Collection] =
+    &[Collection::Accounts, Collection::Contacts, Collection::Deals, Collection::Activities, Collection::Leads];
+
+/// The filters a list offers: every field with a short list of values (choices, yes/no, and
+/// references to small collections such as people, channels or territories).
+pub fn filters<R: RecordUi>(data: &Tables) -> Vec<Filter>
+where
+    Tables: HasTable<R>,
+{
+    R::fields()
+        .into_iter()
+        .filter_map(|f| {
+            let options = match &f.input {
+                Input::Choice(options) => options.iter().filter(|(v, _)| !v.is_empty()).cloned().collect(),
+                Input::Check => vec![("true".to_string(), "Yes".to_string()), ("false".to_string(), "No".to_string())],
+                Input::Reference(collections, options) if !collections.iter().any(|c| TOO_MANY_TO_LIST.contains(c)) => {
+                    options(data).into_iter().filter(|(v, _)| !v.is_empty()).collect()
+                }
+                _ => return None,
+            };
+            Some(Filter { field: f.name, label: f.label, options })
+        })
+        .collect()
+}
+
+/// The rows of a list for a search text, chosen filter values (field name, stored value) and a
+/// sort column.
+pub fn rows<R: RecordUi>(
+    data: &Tables,
+    query: &str,
+    chosen: &[(String, String)],
+    sort: usize,
+    descending: bool,
+) -> Vec<Row>
 where
     Tables: HasTable<R>,
 {
     let needle = query.trim().to_lowercase();
     let aux = R::aux(data);
+    let fields = R::fields();
+    let tests: Vec<(&FieldSpec<R>, &str)> = chosen
+        .iter()
+        .filter(|(_, value)| !value.is_empty())
+        .filter_map(|(name, value)| fields.iter().find(|f| f.name == name).map(|f| (f, value.as_str())))
+        .collect();
     let mut rows: Vec<(Row, String)> = data
         .table()
         .iter()
         .filter_map(|r: &R| {
+            if !tests.iter().all(|(field, value)| (field.get)(r) == *value) {
+                return None;
+            }
             let cells = r.cells(data, &aux);
             if !needle.is_empty() && !cells.iter().any(|c| c.to_lowercase().contains(&needle)) {
                 let extra = r.search_text(data, &aux);
@@ -182,9 +233,19 @@ where
     let query = RwSignal::new(route.param("q").unwrap_or_default().to_string());
     let sort = RwSignal::new(route.param("sort").and_then(|s| s.parse::<usize>().ok()).unwrap_or(0));
     let descending = RwSignal::new(route.param("desc").is_some());
+    let chosen: RwSignal<Vec<(String, String)>> = RwSignal::new(
+        route
+            .query
+            .iter()
+            .filter_map(|(k, v)| k.strip_prefix("f.").map(|field| (field.to_string(), v.clone())))
+            .collect(),
+    );
     let base = R::base();
     Effect::new(move |_| {
         let mut route = base.clone().with_query("q", &query.get());
+        for (field, value) in chosen.get() {
+            route = route.with_query(&format!("f.{field}"), &value);
+        }
         if sort.get() != 0 {
             route = route.with_query("sort", &sort.get().to_string());
         }
@@ -196,8 +257,51 @@ where
     let reads = StoredValue::new(reads::<R>());
     let rows = Signal::derive(move || {
         let (q, s, d) = (query.get(), sort.get(), descending.get());
-        ctx.read(&reads.get_value(), |data| rows::<R>(data, &q, s, d)).unwrap_or_default()
+        chosen.with(|f| ctx.read(&reads.get_value(), |data| rows::<R>(data, &q, f, s, d)).unwrap_or_default())
     });
+    let offered = Memo::new(move |_| ctx.read(&reads.get_value(), filters::<R>).unwrap_or_default());
+    let initially_open = chosen.with_untracked(|c| c.iter().any(|(_, v)| !v.is_empty()));
+    let active = move || chosen.with(|c| c.iter().filter(|(_, v)| !v.is_empty()).count());
+    let value_of = move |field: &'static str| {
+        chosen.with(|c| c.iter().find(|(f, _)| f == field).map(|(_, v)| v.clone()).unwrap_or_default())
+    };
+    let choose = move |field: &'static str, value: String| {
+        chosen.update(|c| {
+            c.retain(|(f, _)| f != field);
+            if !value.is_empty() {
+                c.push((field.to_string(), value));
+            }
+        })
+    };
+    let filter_controls = move || {
+        offered
+            .get()
+            .into_iter()
+            .map(|filter| {
+                let id = format!("filter-{}", filter.field);
+                let label_for = id.clone();
+                let field = filter.field;
+                let options = filter
+                    .options
+                    .into_iter()
+                    .map(|(v, l)| {
+                        let selected = v == value_of(field);
+                        view! { <option value=v selected=selected>{l}</option> }
+                    })
+                    .collect_view();
+                view! {
+                    <label class="filter" for=label_for>
+                        <span>{filter.label}</span>
+                        <select id=id data-testid=format!("filter-{field}")
+                            on:change=move |ev| choose(field, event_target_value(&ev))>
+                            <option value="" selected=move || value_of(field).is_empty()>"Any"</option>
+                            {options}
+                        </select>
+                    </label>
+                }
+            })
+            .collect_view()
+    };
     let total = move || ctx.read(&[R::COLLECTION], |d| d.table().len()).unwrap_or(0);
     let search_id = format!("search-{}", R::COLLECTION.name());
     let sort_options = columns
@@ -223,6 +327,19 @@ where
                     on:click=move |_| descending.update(|d| *d = !*d)>{move || if descending.get() { "↓ Descending" } else { "↑ Ascending" }}</button>
                 <span class="count" data-testid="count">{move || format!("{} of {}", rows.with(|r| r.len()), total())}</span>
             </div>
+            <Show when=move || offered.with(|f| !f.is_empty())>
+                <details class="field-filters" data-testid="filters" open=initially_open>
+                    <summary>{move || match active() {
+                        0 => "Filters".to_string(),
+                        n => format!("Filters ({n} on)"),
+                    }}</summary>
+                    <div class="filter-grid">
+                        {filter_controls}
+                        <button type="button" class="link" data-testid="clear-filters"
+                            disabled=move || active() == 0 on:click=move |_| chosen.set(Vec::new())>"Clear filters"</button>
+                    </div>
+                </details>
+            </Show>
             <DataTable columns rows label=R::PLURAL empty/>
         </section>
     }

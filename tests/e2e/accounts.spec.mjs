@@ -62,6 +62,36 @@ test('the list searches, sorts and moves with the keyboard', async ({ page }) =>
   await expect(page.getByRole('heading', { level: 1, name: 'Soylent' })).toBeVisible();
 });
 
+test('the list narrows by a field, keeps the filter in its link, and clears it', async ({ page }) => {
+  await createWorkspace(page);
+  for (const [name, status] of [['Acme', 'Customer'], ['Initech', 'Prospect'], ['Umbrella', 'Customer']]) {
+    await page.goto('./#/accounts/new');
+    await page.locator('#field-name').fill(name);
+    await page.locator('#field-status').selectOption({ label: status });
+    await page.getByRole('button', { name: 'Create' }).click();
+    await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
+  }
+  await saved(page);
+  await page.goto('./#/accounts');
+  await page.getByTestId('filters').locator('summary').click();
+  await page.getByTestId('filter-status').selectOption({ label: 'Customer' });
+  await expect(page.locator('.tbody .tr .td:first-child')).toHaveText(['Acme', 'Umbrella']);
+  await expect(page.getByTestId('count')).toHaveText('2 of 3');
+  await expect(page.getByTestId('filters').locator('summary')).toHaveText('Filters (1 on)');
+  // The filter is part of the page's address: a reload (or a shared link) shows the same list.
+  expect(page.url()).toContain('f.status=customer');
+  await page.reload();
+  await expect(page.locator('.tbody .tr .td:first-child')).toHaveText(['Acme', 'Umbrella']);
+  await expect(page.getByTestId('filter-status')).toHaveValue('customer');
+  // Filters combine with search.
+  await page.getByTestId('search').fill('umb');
+  await expect(page.locator('.tbody .tr .td:first-child')).toHaveText(['Umbrella']);
+  await page.getByTestId('search').fill('');
+  await page.getByTestId('clear-filters').click();
+  await expect(page.getByTestId('count')).toHaveText('3 of 3');
+  expect(page.url()).not.toContain('f.status');
+});
+
 test('a deleted account comes back with undo, and its history shows every change', async ({ page }) => {
   await createWorkspace(page);
   await createAccount(page, 'Hooli');

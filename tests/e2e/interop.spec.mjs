@@ -1,11 +1,13 @@
 // Interop: clients built on the JavaScript automerge-repo (its Repo and WebSocket client adapter,
 // run here in the test process, no browser) sync documents with each other through the relay,
-// in both directions, and the relay keeps what they sent across a restart. They present a
+// in both directions, and the relay keeps what they sent across a restart; and such a client
+// and the app in the browser edit the same record, each seeing the other's edit. They present a
 // workspace credential on the URL as the app does; the relay registers it on first use.
-import { randomBytes } from 'node:crypto';
-import { Repo } from '@automerge/automerge-repo';
+import { createHash, randomBytes } from 'node:crypto';
+import { Repo, stringifyAutomergeUrl } from '@automerge/automerge-repo';
 import { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket';
 import { test, expect } from './fixtures.mjs';
+import { createAccount, createWorkspace, editAccount, syncedWithRelay } from './app.mjs';
 
 /** A fresh workspace credential: 32 hex digits of id and 64 of token, as the app derives them. */
 function credential() {
@@ -106,4 +108,57 @@ test.describe('automerge-repo clients through the relay', () => {
     const mallory = connect(relay, { workspace: workspace.workspace, token: credential().token });
     await expect(mallory.find(made.url, { signal: AbortSignal.timeout(5_000) })).rejects.toThrow();
   });
+});
+
+/**
+ * What the app derives from a workspace key (see `WorkspaceKey` in the core crate), computed here
+ * independently: SHA-256 of `quota/<purpose>/` and the key's bytes.
+ */
+function derived(keyHex) {
+  const key = Buffer.from(keyHex, 'hex');
+  const derive = (purpose) => createHash('sha256').update(`quota/${purpose}/`).update(key).digest();
+  return {
+    credential: { workspace: derive('workspace-id').subarray(0, 16).toString('hex'), token: derive('relay-token').toString('hex') },
+    url: (doc) => stringifyAutomergeUrl(new Uint8Array(derive(`doc/${doc}`).subarray(0, 16))),
+  };
+}
+
+test('the app and an automerge-repo client edit the same account through the relay, each seeing the other', async ({
+  page,
+  relay,
+}) => {
+  await createWorkspace(page);
+  await createAccount(page, 'Interop Ltd');
+  const accountId = page.url().split('/').pop();
+  await syncedWithRelay(page);
+  const [entry] = await page.evaluate(() => JSON.parse(localStorage.getItem('quota.workspaces')));
+  const { credential: workspace, url } = derived(entry.key);
+
+  const repo = new Repo({ network: [new WebSocketClientAdapter(syncUrl(relay, workspace))], sharePolicy: async () => true });
+  try {
+    // Accounts are spread over four documents; the one holding this account is the one that has it.
+    let handle;
+    for (let shard = 0; shard < 4 && !handle; shard += 1) {
+      const found = await repo.find(url(`accounts/${shard}`)).catch(() => undefined);
+      if (found?.doc()?.[accountId]) handle = found;
+    }
+    expect(handle, 'the account reached the client through the relay').toBeDefined();
+    // The app stores short text as plain strings; this client reads them as immutable strings.
+    expect(String(handle.doc()[accountId].name)).toBe('Interop Ltd');
+
+    // The client renames it; the open account page shows the new name without a reload.
+    await page.goto(`./#/accounts/${accountId}`);
+    await expect(page.getByRole('heading', { level: 1, name: 'Interop Ltd' })).toBeVisible();
+    handle.change((doc) => {
+      doc[accountId].name = 'Interop Group';
+    });
+    await expect(page.getByRole('heading', { level: 1, name: 'Interop Group' })).toBeVisible({ timeout: 15_000 });
+
+    // The app adds a city; the client's copy of the document gets it.
+    await editAccount(page, 'Interop Group', { city: 'Lisbon' });
+    await expect.poll(() => String(handle.doc()[accountId].city), { timeout: 15_000 }).toBe('Lisbon');
+    expect(String(handle.doc()[accountId].name)).toBe('Interop Group');
+  } finally {
+    await repo.shutdown();
+  }
 });
