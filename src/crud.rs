@@ -380,7 +380,9 @@ where
                 }
                 Input::Money if !raw.is_empty() => {
                     let currency = crate::state::ctx().settings().currency;
-                    format!("{raw} {currency}")
+                    quota_core::money::Money::parse(&raw, currency)
+                        .map(|m| m.display())
+                        .unwrap_or_else(|_| format!("{raw} {currency}"))
                 }
                 _ => raw,
             };

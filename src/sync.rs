@@ -83,6 +83,44 @@ impl Default for SyncView {
     }
 }
 
+/// The sync switches a person sets for a workspace on this device ("Work offline", "Sync through
+/// the relay", "Connect directly"); they stay as set across reloads, in local storage.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+struct Switches {
+    paused: bool,
+    relay: bool,
+    direct: bool,
+}
+
+impl Default for Switches {
+    fn default() -> Self {
+        Switches { paused: false, relay: true, direct: true }
+    }
+}
+
+impl Switches {
+    fn storage_key(key: &WorkspaceKey) -> String {
+        format!("quota.sync-switches.{}", key.workspace_id())
+    }
+
+    fn load(key: &WorkspaceKey) -> Switches {
+        crate::browser::local_storage()
+            .and_then(|s| s.get_item(&Self::storage_key(key)).ok().flatten())
+            .and_then(|text| serde_json::from_str(&text).ok())
+            .unwrap_or_default()
+    }
+
+    fn save(ctx: Ctx) {
+        let Some(key) = ctx.sync.with_value(|e| e.as_ref().map(|e| e.key)) else { return };
+        let view = ctx.sync_view.get_untracked();
+        let switches = Switches { paused: view.paused, relay: view.relay_enabled, direct: view.direct_enabled };
+        if let (Some(storage), Ok(text)) = (crate::browser::local_storage(), serde_json::to_string(&switches)) {
+            // Losing this only means the switches start as they were before; nothing else is kept here.
+            storage.set_item(&Self::storage_key(&key), &text).ok();
+        }
+    }
+}
+
 /// The hub and what the transports need to find each other.
 pub struct Engine {
     pub hub: Hub,
@@ -233,8 +271,17 @@ pub fn start(ctx: Ctx, relay_url: Option<String>) {
         }
     });
     ctx.sync.set_value(Some(engine));
+    let switches = Switches::load(&key);
     ctx.sync_view.update(|v| {
-        v.relay = if relay_url.is_some() { RelayState::Connecting } else { RelayState::Off };
+        v.paused = switches.paused;
+        v.relay_enabled = switches.relay;
+        v.direct_enabled = switches.direct;
+        v.relay = match relay_url {
+            Some(_) if !switches.relay => RelayState::Off,
+            Some(_) if switches.paused => RelayState::Paused,
+            Some(_) => RelayState::Connecting,
+            None => RelayState::Off,
+        };
     });
     tabs::start(ctx);
     if relay_url.is_some() {
@@ -472,6 +519,7 @@ pub fn refresh_pending(ctx: Ctx) {
 /// browser keep sharing edits: that needs no network, and they share one copy on disk anyway.
 pub fn pause(ctx: Ctx) {
     ctx.sync_view.update(|v| v.paused = true);
+    Switches::save(ctx);
     relay::disconnect(ctx);
     rtc::disconnect(ctx);
 }
@@ -479,6 +527,7 @@ pub fn pause(ctx: Ctx) {
 /// Resumes syncing after a pause.
 pub fn resume(ctx: Ctx) {
     ctx.sync_view.update(|v| v.paused = false);
+    Switches::save(ctx);
     if ctx.sync.with_value(|e| e.as_ref().is_some_and(|e| e.relay_url.is_some())) {
         relay::connect(ctx);
         rtc::start(ctx);
@@ -493,6 +542,7 @@ pub fn relay_base(ctx: Ctx) -> Option<String> {
 /// Turns syncing through the relay on or off (direct connections still need it to meet).
 pub fn set_relay_enabled(ctx: Ctx, enabled: bool) {
     ctx.sync_view.update(|v| v.relay_enabled = enabled);
+    Switches::save(ctx);
     if enabled {
         relay::connect(ctx);
     } else {
@@ -504,6 +554,7 @@ pub fn set_relay_enabled(ctx: Ctx, enabled: bool) {
 /// Turns direct browser-to-browser connections on or off.
 pub fn set_direct_enabled(ctx: Ctx, enabled: bool) {
     ctx.sync_view.update(|v| v.direct_enabled = enabled);
+    Switches::save(ctx);
     if enabled {
         rtc::start(ctx);
     } else {

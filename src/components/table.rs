@@ -22,6 +22,11 @@ impl Column {
         Column { title, class: "wide" }
     }
 
+    /// A column of calendar dates, always wide enough for a whole one.
+    pub const fn date(title: &'static str) -> Column {
+        Column { title, class: "date" }
+    }
+
     /// A right-aligned number column.
     pub const fn number(title: &'static str) -> Column {
         Column { title, class: "num" }
@@ -60,13 +65,23 @@ pub fn DataTable(
     let selected = RwSignal::new(0usize);
     // The first column names the record and gets the most room; numbers get the least. Phones
     // hide the `wide` columns, so their tracks must go too or they keep taking room.
+    // An amount with its currency ("12,000.00 EUR") needs about 7.5rem; on a phone the text
+    // columns give up room so that amounts show whole.
     let track = |(i, c): (usize, &Column)| match (i, c.class) {
-        (0, _) => "minmax(9rem, 2fr)",
-        (_, "num") => "minmax(5.5rem, 0.7fr)",
+        (0, _) => "minmax(7rem, 2fr)",
+        (_, "num") => "minmax(7.5rem, 1fr)",
+        (_, "date") => "minmax(6.5rem, 0.8fr)",
         _ => "minmax(6rem, 1fr)",
     };
+    let narrow_track = |(i, c): (usize, &Column)| match (i, c.class) {
+        (0, _) => "minmax(5rem, 2fr)",
+        (_, "num") => "minmax(7.5rem, 1fr)",
+        (_, "date") => "minmax(6.5rem, 0.8fr)",
+        _ => "minmax(4.5rem, 1fr)",
+    };
     let wide = columns.iter().enumerate().map(track).collect::<Vec<_>>().join(" ");
-    let narrow = columns.iter().enumerate().filter(|(_, c)| c.class != "wide").map(track).collect::<Vec<_>>().join(" ");
+    let narrow =
+        columns.iter().enumerate().filter(|(_, c)| c.class != "wide").map(narrow_track).collect::<Vec<_>>().join(" ");
     let tracks = format!("--columns: {wide}; --columns-narrow: {narrow}");
     let header_cols = columns.clone();
     let classes: Vec<&'static str> = columns.iter().map(|c| c.class).collect();

@@ -506,7 +506,7 @@ impl RecordUi for Payment {
     }
 
     fn columns() -> Vec<Column> {
-        vec![Column::new("Partner"), Column::new("Date"), Column::wide("Invoice"), Column::number("Amount")]
+        vec![Column::new("Partner"), Column::date("Date"), Column::wide("Invoice"), Column::number("Amount")]
     }
 
     fn cells(&self, d: &Tables, _: &()) -> Vec<String> {

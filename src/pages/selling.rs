@@ -358,7 +358,7 @@ impl RecordUi for Activity {
     fn columns() -> Vec<Column> {
         vec![
             Column::new("Subject"),
-            Column::new("Due"),
+            Column::date("Due"),
             Column::wide("Kind"),
             Column::wide("Account"),
             Column::wide("Who"),

@@ -276,7 +276,7 @@ fn PipelineEditor(pipeline: Pipeline) -> impl IntoView {
                     view! { <button on:click=make_default>"Make default"</button> }.into_any()
                 }}
             </div>
-            <table class="simple">
+            <table class="simple stages">
                 <thead><tr><th>"Stage"</th><th>"Kind"</th><th class="num">"Probability %"</th><th>"Order"</th><th></th></tr></thead>
                 <tbody>
                     {stages.into_iter().enumerate().map(|(i, (sid, stage))| {
@@ -300,12 +300,12 @@ fn PipelineEditor(pipeline: Pipeline) -> impl IntoView {
                                             ctx().notify(NoticeKind::Error, "A probability is a whole number from 0 to 100.");
                                         }
                                     };
-                                }/></td>
-                                <td>
+                                }/><span class="unit" aria-hidden="true">"%"</span></td>
+                                <td class="order">
                                     <button class="icon" aria-label="Move up" disabled=i == 0 on:click=move |_| move_stage(sid, true)>"↑"</button>
                                     <button class="icon" aria-label="Move down" disabled=i + 1 == count on:click=move |_| move_stage(sid, false)>"↓"</button>
                                 </td>
-                                <td><button class="link" on:click=move |_| remove_stage(sid)>"Remove"</button></td>
+                                <td class="remove"><button class="link" on:click=move |_| remove_stage(sid)>"Remove"</button></td>
                             </tr>
                         }
                     }).collect_view()}

@@ -744,7 +744,7 @@ impl RecordUi for CostEntry {
     fn columns() -> Vec<Column> {
         vec![
             Column::new("Description"),
-            Column::new("Date"),
+            Column::date("Date"),
             Column::wide("Category"),
             Column::number("Amount"),
             Column::wide("Person"),

@@ -82,7 +82,7 @@ test('a rep converts a lead, works the deal across the board, logs the day and w
     await expect(recordFact(page, 'Account')).toHaveText('Lopez Logistics');
     await expect(recordFact(page, 'Contact')).toHaveText('Maria Lopez');
     await expect(recordFact(page, 'Stage')).toHaveText('Lead in');
-    await expect(recordFact(page, 'Value')).toHaveText('12000.00 EUR');
+    await expect(recordFact(page, 'Value')).toHaveText('12,000.00 EUR');
     await expect(recordFact(page, 'Owner')).toHaveText(REP);
     await page.goto('./#/leads');
     await expect(page.locator('.tbody .tr').filter({ hasText: 'Maria Lopez' })).toContainText('Converted');

@@ -98,6 +98,28 @@ test('two tabs of one device working offline still share their edits', async ({ 
   await expectAccounts(page, ['Globex', 'Initech']);
 });
 
+test('the sync switches stay as they were set across a reload', async ({ page }) => {
+  await createWorkspace(page);
+  await syncedWithRelay(page);
+  await page.getByTestId('relay-enabled').uncheck();
+  await page.reload();
+  await openSyncSettings(page);
+  await expect(page.getByTestId('relay-enabled')).not.toBeChecked();
+  await expect(page.getByTestId('relay-state')).toHaveText(/turned off/);
+  await page.getByTestId('relay-enabled').check();
+  await expect(page.getByTestId('relay-state')).toHaveText('Connected');
+
+  // Working offline on purpose stays so until the person goes back online.
+  await workOffline(page, true);
+  await page.reload();
+  await openSyncSettings(page);
+  await expect(page.getByTestId('toggle-offline')).toHaveText('Go back online');
+  await expect(page.getByTestId('sync-status')).toContainText('Working offline');
+  await workOffline(page, false);
+  await page.reload();
+  await syncedWithRelay(page);
+});
+
 test('two devices converge peer to peer over WebRTC with sync through the relay turned off', async ({ page: a, newDevice }) => {
   const { b } = await twoDevices(a, newDevice);
   for (const device of [a, b]) {
