@@ -194,6 +194,12 @@ pub async fn create(ctx: Ctx, form: NewWorkspace) -> Result<(), String> {
     repo.ws.create(settings, stamp).map_err(|e| e.to_string())?;
     repo.ws.create(me, stamp).map_err(|e| e.to_string())?;
     repo.ws.create(pipeline, stamp).map_err(|e| e.to_string())?;
+    show_new(ctx, entry, repo, member).await
+}
+
+/// Records a workspace just made or joined on this device as the current one, shows it, saves
+/// what was made, and starts syncing it.
+async fn show_new(ctx: Ctx, entry: Entry, repo: Repo, member: MemberId) -> Result<(), String> {
     workspaces::upsert(entry.clone())?;
     workspaces::set_current(&entry.id)?;
     ctx.repo.set_value(Some(repo));
@@ -221,17 +227,7 @@ pub async fn create_sample(ctx: Ctx) -> Result<(), String> {
         member: Some(generated.member.to_string()),
         relay: None,
     };
-    workspaces::upsert(entry.clone())?;
-    workspaces::set_current(&entry.id)?;
-    ctx.repo.set_value(Some(repo));
-    ctx.me.set(Some(generated.member));
-    ctx.bump_all();
-    ctx.phase.set(Phase::Ready);
-    ctx.schedule_save();
-    crate::browser::mark_loaded();
-    let relay = relay_for(&entry).await;
-    crate::sync::start(ctx, relay);
-    Ok(())
+    show_new(ctx, entry, repo, generated.member).await
 }
 
 /// What an invitation carries: the workspace key, its name, and the relay to sync through.
@@ -306,17 +302,7 @@ pub async fn join(ctx: Ctx, invite: Invite, my_name: String) -> Result<(), Strin
     }
     repo.start_if_new(doc);
     repo.ws.create(me, quota_core::Stamp::new(ids::now(), Some(member))).map_err(|e| e.to_string())?;
-    workspaces::upsert(entry.clone())?;
-    workspaces::set_current(&entry.id)?;
-    ctx.repo.set_value(Some(repo));
-    ctx.me.set(Some(member));
-    ctx.bump_all();
-    ctx.phase.set(Phase::Ready);
-    ctx.schedule_save();
-    crate::browser::mark_loaded();
-    let relay = relay_for(&entry).await;
-    crate::sync::start(ctx, relay);
-    Ok(())
+    show_new(ctx, entry, repo, member).await
 }
 
 fn doc_of<R: Record>(record: &R) -> DocName {

@@ -5,52 +5,16 @@
 use leptos::prelude::*;
 use quota::charts::{BarChart, BulletChart, ChartData, FunnelChart, LineChart, Series, ValueFormat};
 use quota_core::Currency;
-use wasm_bindgen::JsCast;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlElement};
+
+mod support;
+
+use support::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
 const EUR: ValueFormat = ValueFormat::Money(Currency::EUR);
-
-/// A fresh box of `width` CSS pixels on the page to mount a chart into.
-fn container(width: u32) -> HtmlElement {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let el = document.create_element("div").unwrap();
-    el.set_attribute("style", &format!("width: {width}px")).unwrap();
-    document.body().unwrap().append_child(&el).unwrap();
-    el.dyn_into().unwrap()
-}
-
-/// Lets effects run and the resize observer report.
-async fn settle() {
-    quota::browser::sleep(50).await;
-}
-
-/// Every element under `root` matching `selector`.
-fn all(root: &Element, selector: &str) -> Vec<Element> {
-    let query =
-        js_sys::Function::new_with_args("root, selector", "return Array.from(root.querySelectorAll(selector));");
-    let found: js_sys::Array = query.call2(&JsValue::NULL, root, &selector.into()).unwrap().into();
-    found.iter().map(|e| e.dyn_into().unwrap()).collect()
-}
-
-fn count(root: &Element, selector: &str) -> usize {
-    all(root, selector).len()
-}
-
-fn find(root: &Element, selector: &str) -> Element {
-    root.query_selector(selector).unwrap().unwrap_or_else(|| panic!("no {selector}"))
-}
-
-fn click(root: &Element, selector: &str) {
-    find(root, selector).dyn_into::<HtmlElement>().unwrap().click();
-}
-
-fn texts(root: &Element, selector: &str) -> Vec<String> {
-    all(root, selector).iter().map(|e| e.text_content().unwrap_or_default()).collect()
-}
 
 fn won_lost() -> ChartData {
     ChartData::new("Won and lost")

@@ -17,9 +17,12 @@ use quota_core::org::{Person, PersonId};
 use quota_core::settings::{Member, MemberId, MemberRole, Pipeline, PipelineId, Settings, SettingsId, StageId};
 use quota_core::{Currency, Date, Money, Period, Record, Stamp, Tables, Workspace, WorkspaceKey};
 use wasm_bindgen::JsCast;
-use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement, HtmlSelectElement};
+
+mod support;
+
+use support::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -161,34 +164,6 @@ impl Setup {
         });
         (root, mounted)
     }
-}
-
-fn container(width: u32) -> HtmlElement {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let el = document.create_element("div").unwrap();
-    el.set_attribute("style", &format!("width: {width}px")).unwrap();
-    document.body().unwrap().append_child(&el).unwrap();
-    el.dyn_into().unwrap()
-}
-
-/// Lets effects run and the charts measure their width.
-async fn settle() {
-    quota::browser::sleep(60).await;
-}
-
-fn all(root: &Element, selector: &str) -> Vec<Element> {
-    let query =
-        js_sys::Function::new_with_args("root, selector", "return Array.from(root.querySelectorAll(selector));");
-    let found: js_sys::Array = query.call2(&JsValue::NULL, root, &selector.into()).unwrap().into();
-    found.iter().map(|e| e.dyn_into().unwrap()).collect()
-}
-
-fn texts(root: &Element, selector: &str) -> Vec<String> {
-    all(root, selector).iter().map(|e| e.text_content().unwrap_or_default().trim().to_string()).collect()
-}
-
-fn find(root: &Element, selector: &str) -> Element {
-    root.query_selector(selector).unwrap().unwrap_or_else(|| panic!("no {selector}"))
 }
 
 /// The key figures shown, as `(label, value)`.
