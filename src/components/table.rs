@@ -65,17 +65,17 @@ pub fn DataTable(
     let selected = RwSignal::new(0usize);
     // The first column names the record and gets the most room; numbers get the least. Phones
     // hide the `wide` columns, so their tracks must go too or they keep taking room.
-    // An amount with its currency ("12,000.00 EUR") needs about 7.5rem; on a phone the text
+    // An amount with its currency ("12,000.00 EUR") needs about 8.5rem; on a phone the text
     // columns give up room so that amounts show whole.
     let track = |(i, c): (usize, &Column)| match (i, c.class) {
         (0, _) => "minmax(7rem, 2fr)",
-        (_, "num") => "minmax(7.5rem, 1fr)",
+        (_, "num") => "minmax(8.5rem, 1fr)",
         (_, "date") => "minmax(6.5rem, 0.8fr)",
         _ => "minmax(6rem, 1fr)",
     };
     let narrow_track = |(i, c): (usize, &Column)| match (i, c.class) {
         (0, _) => "minmax(5rem, 2fr)",
-        (_, "num") => "minmax(7.5rem, 1fr)",
+        (_, "num") => "minmax(8.5rem, 1fr)",
         (_, "date") => "minmax(6.5rem, 0.8fr)",
         _ => "minmax(4.5rem, 1fr)",
     };
