@@ -277,7 +277,7 @@ fn PipelineEditor(pipeline: Pipeline) -> impl IntoView {
                 }}
             </div>
             <table class="simple stages">
-                <thead><tr><th>"Stage"</th><th>"Kind"</th><th class="num">"Probability %"</th><th>"Order"</th><th></th></tr></thead>
+                <thead><tr><th>"Stage"</th><th>"Kind"</th><th class="num">"Probability %"</th><th>"Order"</th><th><span class="visually-hidden">"Remove"</span></th></tr></thead>
                 <tbody>
                     {stages.into_iter().enumerate().map(|(i, (sid, stage))| {
                         let probability = stage.probability.to_string();
