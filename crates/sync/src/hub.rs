@@ -403,6 +403,22 @@ impl Hub {
         out
     }
 
+    /// Sends the sync messages owed to one connection, leaving those owed to others for the next
+    /// [`Hub::flush`]. A relay calls this after each frame so the sender hears back at once
+    /// (its acknowledgement), while the change passed on to everyone else goes out once per
+    /// batch of frames.
+    pub fn flush_to(&mut self, docs: &mut impl Documents, connection: ConnectionId) -> Vec<Effect> {
+        let mut out = Vec::new();
+        let first = (connection, DocumentId([0; 16]));
+        let mine: Vec<(ConnectionId, DocumentId)> =
+            self.owed.range(first..).take_while(|(c, _)| *c == connection).copied().collect();
+        for key in mine {
+            self.owed.remove(&key);
+            self.sync_one(docs, key.0, &key.1, &mut out);
+        }
+        out
+    }
+
     /// Whether any sync message waits for [`Hub::flush`].
     pub fn has_owed(&self) -> bool {
         !self.owed.is_empty()

@@ -5,9 +5,10 @@
 //! only after that change is durably on disk. Effects of a batch of frames are carried out in
 //! two steps: first every changed document is written, then the batch's messages are sent.
 //!
-//! The frames of a batch are applied one by one, but the hub owes its sync messages until the
-//! batch ends and then sends each peer one per document, so a hundred changes arriving together
-//! cost one message per peer rather than a hundred.
+//! The frames of a batch are applied one by one. Each frame's sender hears back at once; what
+//! the frame passes on to the other peers is owed for up to `PASS_ON_DELAY`, and then each peer
+//! gets one message per document, so a hundred changes arriving together cost each onlooker one
+//! message rather than a hundred.
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
@@ -26,6 +27,10 @@ use crate::connection::{CLOSE_INTERNAL, CLOSE_PROTOCOL, Close, ConnId, Outbox};
 const MAX_BATCH: usize = 256;
 /// How often handshake deadlines and idle documents are checked.
 const TICK: Duration = Duration::from_secs(1);
+/// How long changes passed on to onlooking peers may gather before they are sent: each peer then
+/// gets one message per document for all the changes of that time, not one per change. The
+/// sender of a change hears back at once. automerge-repo debounces its sync messages the same way.
+const PASS_ON_DELAY: Duration = Duration::from_millis(50);
 
 /// What a connection tells its workspace.
 pub enum Event {
@@ -100,6 +105,8 @@ impl WorkspaceTask {
     pub async fn run(mut self) {
         let mut tick = tokio::time::interval(TICK);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        // When what the hub owes onlooking peers goes out, if it owes anything.
+        let mut pass_on_at: Option<tokio::time::Instant> = None;
         loop {
             tokio::select! {
                 event = self.inbox.recv() => {
@@ -112,6 +119,14 @@ impl WorkspaceTask {
                         }
                     }
                     self.handle_batch(batch).await;
+                    if self.hub.has_owed() && pass_on_at.is_none() {
+                        pass_on_at = Some(tokio::time::Instant::now() + PASS_ON_DELAY);
+                    }
+                }
+                _ = tokio::time::sleep_until(pass_on_at.unwrap_or_else(tokio::time::Instant::now)), if pass_on_at.is_some() => {
+                    pass_on_at = None;
+                    let effects = self.hub.flush(&mut self.docs);
+                    self.carry_out(effects).await;
                 }
                 _ = tick.tick() => {
                     let effects = self.hub.tick(self.now());
@@ -166,11 +181,13 @@ impl WorkspaceTask {
                         self.fail_connection(connection, "the relay cannot read this document right now");
                         continue;
                     }
-                    // Each frame's replies are settled before the next frame is read: flushing once per
-                    // batch left a client waiting for an acknowledgement that never came when frames
-                    // from two peers shared a batch (`restart::edits_acknowledged_...` under load).
+                    // The sender's reply (its acknowledgement) is settled before the next frame is
+                    // read: leaving it to the end of the batch as well left a client waiting for an
+                    // acknowledgement that never came when frames from two peers shared a batch
+                    // (`restart::edits_acknowledged_...` under load). What the frame passes on to
+                    // other peers stays owed until the batch ends.
                     effects.extend(self.hub.receive_deferred(&mut self.docs, connection, &bytes));
-                    effects.extend(self.hub.flush(&mut self.docs));
+                    effects.extend(self.hub.flush_to(&mut self.docs, connection));
                 }
                 Event::Closed { conn } => {
                     let connection = hub_id(conn);
@@ -179,9 +196,8 @@ impl WorkspaceTask {
                 }
             }
         }
-        // Whatever the batch's other events still owe; sent after the batch's changes are on disk
-        // like everything else the batch sends.
-        effects.extend(self.hub.flush(&mut self.docs));
+        // What the batch owes onlooking peers stays owed until `PASS_ON_DELAY` has passed (see
+        // `run`); by then the batch's changes are on disk.
         self.carry_out(effects).await;
     }
 

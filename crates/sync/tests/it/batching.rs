@@ -1,5 +1,6 @@
-//! A relay that takes frames with `receive_deferred` and flushes once per batch: changes land at
-//! once, and each peer gets one sync message per flush however many changes the batch held.
+//! A relay that takes frames with `receive_deferred`, answers each frame's sender at once
+//! (`flush_to`) and flushes the rest once per batch: changes land at once, and each onlooking peer
+//! gets one sync message per flush however many changes the batch held.
 
 use std::collections::BTreeMap;
 
@@ -126,4 +127,25 @@ fn two_peers_bursting_at_once_converge_through_a_batching_relay() {
         assert_eq!(net.value(client, doc, "cai-29").as_deref(), Some("c"));
         assert_eq!(net.value(client, doc, "shared"), net.value(clients[0], doc, "shared"));
     }
+}
+
+#[test]
+fn the_sender_hears_back_at_once_and_the_others_at_the_flush() {
+    let (mut net, relay, clients, on_relay) = relay_with_three_clients();
+    let doc = doc_id(7);
+    net.edit(clients[1], doc, "from-ben", "hello");
+    let frame = net.peek(on_relay[1], 0).cloned().expect("ben sent his change");
+    let n = &mut net.nodes[relay];
+    let mut effects = n.hub.receive_deferred(&mut n.docs, on_relay[1], &frame);
+    effects.extend(n.hub.flush_to(&mut n.docs, on_relay[1]));
+    let counts = syncs_per_connection(&effects);
+    assert_eq!(counts.get(&on_relay[1]), Some(&1), "ben is answered at once: {counts:?}");
+    assert_eq!(counts.len(), 1, "nobody else hears before the flush: {counts:?}");
+    assert!(n.hub.has_owed(), "ann and cai are still owed the change");
+
+    let later = n.hub.flush(&mut n.docs);
+    let counts = syncs_per_connection(&later);
+    assert_eq!(counts.get(&on_relay[0]), Some(&1));
+    assert_eq!(counts.get(&on_relay[2]), Some(&1));
+    assert_eq!(counts.get(&on_relay[1]), None, "ben was answered already");
 }
