@@ -19,7 +19,7 @@ Commands:
           benchmark page and the size and start-up figures.
             --only STEP       run only this step (repeatable; setup always runs)
   size    Report the release wasm size (raw and gzipped) and the time from navigation to
-          interactive in headless Chromium.
+          interactive in headless Chromium, with no workspace, the sample and the large one.
             --runs N          page loads to take the median of (default 7)
             --route FRAGMENT  route to open, such as '#/accounts' (default: the start page)
   help    Print this message.
