@@ -281,11 +281,12 @@ where
                 let id = format!("filter-{}", filter.field);
                 let label_for = id.clone();
                 let field = filter.field;
+                let current = value_of(field);
                 let options = filter
                     .options
                     .into_iter()
                     .map(|(v, l)| {
-                        let selected = v == value_of(field);
+                        let selected = v == current;
                         view! { <option value=v selected=selected>{l}</option> }
                     })
                     .collect_view();

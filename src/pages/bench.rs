@@ -282,14 +282,14 @@ async fn install_workspace(results: RwSignal<Vec<Measure>>, which: &str) -> Resu
         "large" => large_seed(results).await?.ok_or("bench/large.seed was not found")?,
         other => return Err(format!("there is no benchmark workspace called {other:?}; try sample or large")),
     };
-    let name = quota_core::settings::SettingsId::SINGLETON;
     let store = write_seed(results, which, &seed).await?;
     store.close();
     let mut ws = Workspace::new(BENCH_KEY, ids::random_bytes());
     for doc in seed.docs.iter().filter(|d| d.name.collection == quota_core::Collection::Settings) {
         ws.load(doc.name, [("", doc.chunk.as_slice())], true);
     }
-    let title = ws.data.settings.get(name).map(|s| s.name.clone()).unwrap_or_default();
+    let title =
+        ws.data.settings.get(quota_core::settings::SettingsId::SINGLETON).map(|s| s.name.clone()).unwrap_or_default();
     crate::workspaces::upsert(crate::workspaces::Entry {
         id: BENCH_KEY.workspace_id(),
         key: BENCH_KEY.to_string(),
