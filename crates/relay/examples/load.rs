@@ -278,8 +278,22 @@ const CONVERGE_DOC: DocumentId = DocumentId([0x10, 0xad, 0, 0, 0, 0, 0, 0, 0, 0,
 
 /// What a client keeps of the document.
 enum Replica {
-    /// The whole document, for a client that edits.
+    /// The whole document, synced the way Automerge syncs, for the two peers of the convergence
+    /// run.
     Full { doc: Box<Automerge>, state: sync::State },
+    /// The whole document, for a client that edits under load. Like a reader it speaks the sync
+    /// protocol's first format by hand: it says it has its heads, sends its new changes along and
+    /// applies what arrives, keeping no sync state. Automerge's own sync walks the document's
+    /// history on every message; a hundred editors doing that would leave this process, on its
+    /// one core, unable to keep up with a server that delivers every update.
+    Editor {
+        doc: Box<Automerge>,
+        seen: Heads,
+        /// This client's changes not yet sent.
+        unsent: Vec<Vec<u8>>,
+        /// The heads the server last said it has.
+        server_heads: Vec<ChangeHash>,
+    },
     /// Only the heads of what arrived, for a client that reads. It speaks the sync protocol in
     /// its first format, which never carries a whole document, so every change arrives on its
     /// own and is counted by its commit message without being applied anywhere.
@@ -299,8 +313,15 @@ impl Heads {
         Heads { heads: Vec::new(), seen: vec![0; slots.div_ceil(64)], other: HashSet::new() }
     }
 
-    /// Takes the changes of a sync message; true if the heads moved.
-    fn take(&mut self, message: &sync::Message, own: usize, stats: Option<&Stats>) -> anyhow::Result<bool> {
+    /// Takes the changes of a sync message, putting those not seen before in `fresh`; true if
+    /// the heads moved.
+    fn take(
+        &mut self,
+        message: &sync::Message,
+        own: usize,
+        stats: Option<&Stats>,
+        mut fresh_changes: Option<&mut Vec<Change>>,
+    ) -> anyhow::Result<bool> {
         let mut moved = false;
         for chunk in message.changes.iter() {
             let change = Change::try_from(chunk).context("a change in a sync message")?;
@@ -329,6 +350,9 @@ impl Heads {
             self.heads.retain(|head| !change.deps().contains(head));
             self.heads.push(change.hash());
             moved = true;
+            if let Some(fresh) = fresh_changes.as_deref_mut() {
+                fresh.push(change);
+            }
         }
         self.heads.sort_unstable();
         Ok(moved)
@@ -337,14 +361,20 @@ impl Heads {
     /// What this client has, as the sync protocol says it: its heads, and no changes beyond
     /// them, so the server sends everything after those heads.
     fn message(&self) -> sync::Message {
-        sync::Message {
-            heads: self.heads.clone(),
-            need: Vec::new(),
-            have: vec![Have { last_sync: self.heads.clone(), bloom: BloomFilter::default() }],
-            changes: ChunkList::empty(),
-            flags: None,
-            version: MessageVersion::V1,
-        }
+        heads_message(self.heads.clone(), Vec::new())
+    }
+}
+
+/// A sync message in the protocol's first format saying the sender has `heads` and everything
+/// before them, carrying `changes`.
+fn heads_message(heads: Vec<ChangeHash>, changes: Vec<Vec<u8>>) -> sync::Message {
+    sync::Message {
+        have: vec![Have { last_sync: heads.clone(), bloom: BloomFilter::default() }],
+        heads,
+        need: Vec::new(),
+        changes: if changes.is_empty() { ChunkList::empty() } else { ChunkList::from(changes) },
+        flags: None,
+        version: MessageVersion::V1,
     }
 }
 
@@ -398,7 +428,7 @@ impl Client {
 
     fn heads(&self) -> Vec<ChangeHash> {
         match &self.replica {
-            Replica::Full { doc, .. } => doc.get_heads(),
+            Replica::Full { doc, .. } | Replica::Editor { doc, .. } => doc.get_heads(),
             Replica::Heads(heads) => heads.heads.clone(),
         }
     }
@@ -407,6 +437,7 @@ impl Client {
     fn acknowledged(&self) -> bool {
         match &self.replica {
             Replica::Full { doc, state } => state.their_heads.as_ref() == Some(&doc.get_heads()),
+            Replica::Editor { doc, server_heads, .. } => *server_heads == doc.get_heads(),
             Replica::Heads(_) => true,
         }
     }
@@ -415,6 +446,7 @@ impl Client {
     fn push(&mut self) -> anyhow::Result<()> {
         let message = match &mut self.replica {
             Replica::Full { doc, state } => doc.generate_sync_message(state),
+            Replica::Editor { doc, unsent, .. } => Some(heads_message(doc.get_heads(), std::mem::take(unsent))),
             Replica::Heads(heads) => Some(heads.message()),
         };
         let Some(message) = message else { return Ok(()) };
@@ -452,7 +484,15 @@ impl Client {
                         }
                         true
                     }
-                    Replica::Heads(heads) => heads.take(&message, self.index, stats)?,
+                    Replica::Editor { doc, seen, server_heads, .. } => {
+                        let mut fresh = Vec::new();
+                        let moved = seen.take(&message, self.index, stats, Some(&mut fresh))?;
+                        server_heads.clone_from(&message.heads);
+                        server_heads.sort_unstable();
+                        doc.apply_changes(fresh)?;
+                        moved
+                    }
+                    Replica::Heads(heads) => heads.take(&message, self.index, stats, None)?,
                 };
                 if answer { self.push() } else { Ok(()) }
             }
@@ -463,7 +503,7 @@ impl Client {
     }
 
     fn edit(&mut self, stats: &Stats) -> anyhow::Result<()> {
-        let Replica::Full { doc, .. } = &mut self.replica else { bail!("a reading client cannot edit") };
+        let Replica::Editor { doc, unsent, .. } = &mut self.replica else { bail!("a reading client cannot edit") };
         let message = format!("{}:{}:{}", self.index, self.seq, stats.now_us());
         let key = format!("c{}", self.index);
         let seq = self.seq as i64;
@@ -472,6 +512,8 @@ impl Client {
             |tx| tx.put(ROOT, key, seq).map(|_| ()),
         )
         .map_err(|failure| failure.error)?;
+        let change = doc.get_last_local_change().context("the edit made no change")?;
+        unsent.push(change.raw_bytes().to_vec());
         self.seq += 1;
         stats.edits.fetch_add(1, Ordering::Relaxed);
         Ok(())
@@ -500,14 +542,29 @@ fn full() -> Replica {
     Replica::Full { doc: Box::default(), state: sync::State::new() }
 }
 
+fn editor(slots: usize) -> Replica {
+    Replica::Editor { doc: Box::default(), seen: Heads::new(slots), unsent: Vec::new(), server_heads: Vec::new() }
+}
+
 /// Waits until the client holds the shared document (client 0 creates it) and, for a full
 /// replica, until the server has acknowledged everything the client has.
 async fn set_up(client: &mut Client) -> anyhow::Result<()> {
-    if client.index == 0
-        && let Replica::Full { doc, .. } = &mut client.replica
-    {
-        doc.transact::<_, _, automerge::AutomergeError>(|tx| tx.put(ROOT, "created", true).map(|_| ()))
-            .map_err(|failure| failure.error)?;
+    if client.index == 0 {
+        let create = |doc: &mut Automerge| {
+            doc.transact::<_, _, automerge::AutomergeError>(|tx| tx.put(ROOT, "created", true).map(|_| ()))
+                .map_err(|failure| failure.error)
+        };
+        match &mut client.replica {
+            Replica::Full { doc, .. } => {
+                create(doc)?;
+            }
+            Replica::Editor { doc, unsent, .. } => {
+                create(doc)?;
+                let change = doc.get_last_local_change().context("creating the document made no change")?;
+                unsent.push(change.raw_bytes().to_vec());
+            }
+            Replica::Heads(_) => {}
+        }
     }
     client.push()?;
     while client.heads().is_empty() || !client.acknowledged() {
@@ -587,7 +644,8 @@ async fn load(args: &Args, url: &str, pid: Option<u32>) -> anyhow::Result<serde_
     let server_wait_before = pid.and_then(runqueue_wait_seconds);
 
     // The first client creates the document before anyone asks for it.
-    let mut first = Client::connect(url, LOAD_DOC, 0, full()).await?;
+    let slots = editors * max_seq;
+    let mut first = Client::connect(url, LOAD_DOC, 0, editor(slots)).await?;
     set_up(&mut first).await?;
     let handshakes = Arc::new(Semaphore::new(64));
     let ready = Arc::new(Barrier::new(args.clients + 1));
@@ -595,7 +653,6 @@ async fn load(args: &Args, url: &str, pid: Option<u32>) -> anyhow::Result<serde_
     let start_at = Arc::new(std::sync::OnceLock::<(Instant, Instant)>::new());
     let mut tasks = Vec::new();
     let mut pending_first = Some(first);
-    let slots = editors * max_seq;
     for index in 0..args.clients {
         let (url, handshakes, ready, stats, start_at) =
             (url.to_owned(), handshakes.clone(), ready.clone(), stats.clone(), start_at.clone());
@@ -606,7 +663,7 @@ async fn load(args: &Args, url: &str, pid: Option<u32>) -> anyhow::Result<serde_
                 let client = match first {
                     Some(client) => client,
                     None => {
-                        let replica = if index < editors { full() } else { Replica::Heads(Heads::new(slots)) };
+                        let replica = if index < editors { editor(slots) } else { Replica::Heads(Heads::new(slots)) };
                         let joined = async {
                             let mut client = Client::connect(&url, LOAD_DOC, index, replica).await?;
                             set_up(&mut client).await?;
@@ -753,7 +810,7 @@ async fn converge(url: &str, edits: usize, pid: Option<u32>) -> anyhow::Result<s
     }
     let took = started.elapsed();
     let changes = match &a.replica {
-        Replica::Full { doc, .. } => doc.get_changes(&[]).len(),
+        Replica::Full { doc, .. } | Replica::Editor { doc, .. } => doc.get_changes(&[]).len(),
         Replica::Heads(_) => 0,
     };
     if changes != expected {

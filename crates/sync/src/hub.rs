@@ -19,6 +19,8 @@ use crate::document_id::DocumentId;
 use crate::documents::Documents;
 use crate::message::{DecodeError, DecodeLimits, EphemeralMessage, Message, PROTOCOL_VERSION, decode, encode};
 use crate::peer::{PeerId, PeerMetadata};
+use crate::receive::receive_sync_message;
+use crate::shared::SharedMessages;
 
 /// The caller's name for one connection (a WebSocket, a data channel, a tab's channel). Any
 /// value works as long as two live connections never share it.
@@ -173,6 +175,8 @@ pub struct Hub {
     /// Connections and documents owed a sync message at the next flush. Bounded by the
     /// connections' documents, which [`HubLimits`] bounds.
     owed: BTreeSet<(ConnectionId, DocumentId)>,
+    /// Sync messages generated for one peer and reused for peers in the same state.
+    shared: SharedMessages,
 }
 
 impl Hub {
@@ -184,6 +188,7 @@ impl Hub {
             sessions: BTreeMap::new(),
             session_order: VecDeque::new(),
             owed: BTreeSet::new(),
+            shared: SharedMessages::default(),
         }
     }
 
@@ -276,6 +281,7 @@ impl Hub {
     /// connected peer that may see it, starting to sync it with peers that did not have it yet.
     pub fn local_change(&mut self, docs: &mut impl Documents, document: &DocumentId) -> Vec<Effect> {
         let mut out = Vec::new();
+        self.shared.forget(document);
         self.share(docs, document);
         self.flush_into(docs, &mut out);
         out
@@ -509,13 +515,18 @@ impl Hub {
         let peer_doc = conn.docs.entry(document).or_default();
         peer_doc.heard = true;
 
+        if !message.changes.is_empty() {
+            // Changes that cannot be applied yet wait inside the document without moving its
+            // heads, and they change what the next sync message asks for.
+            self.shared.forget(&document);
+        }
         let mut message = Some(message);
         let mut received = None;
         let mut changed = false;
         let found = docs.update(&document, &mut |doc: &mut Automerge| {
             if let Some(message) = message.take() {
                 let before = doc.get_heads();
-                received = Some(doc.receive_sync_message(&mut peer_doc.state, message));
+                received = Some(receive_sync_message(doc, &mut peer_doc.state, message));
                 changed = doc.get_heads() != before;
             }
         });
@@ -606,18 +617,13 @@ impl Hub {
         let Some(conn) = self.connections.get_mut(&connection) else { return };
         let Some(peer) = conn.peer().cloned() else { return };
         let Some(peer_doc) = conn.docs.get_mut(document) else { return };
-        let empty;
-        let doc = match docs.get(document) {
-            Some(doc) => doc,
-            None => {
-                empty = Automerge::new();
-                &empty
-            }
+        let (data, doc_is_empty) = match docs.get(document) {
+            Some(doc) => (self.shared.generate(document, doc, &mut peer_doc.state), doc.get_heads().is_empty()),
+            None => (Automerge::new().generate_sync_message(&mut peer_doc.state).map(|message| message.encode()), true),
         };
-        let Some(message) = doc.generate_sync_message(&mut peer_doc.state) else { return };
-        let data = message.encode();
+        let Some(data) = data else { return };
         let sender_id = self.config.peer_id.clone();
-        let message = if !peer_doc.heard && doc.get_heads().is_empty() {
+        let message = if !peer_doc.heard && doc_is_empty {
             Message::Request { document_id: *document, sender_id, target_id: peer, data }
         } else {
             Message::Sync { document_id: *document, sender_id, target_id: peer, data }

@@ -76,6 +76,8 @@ mod documents;
 mod hub;
 pub mod message;
 mod peer;
+mod receive;
+mod shared;
 
 pub use document_id::{BadDocumentId, DocumentId};
 pub use documents::{AccessRule, Documents, MemoryDocuments};
