@@ -95,6 +95,11 @@ impl Outbox {
         self.id
     }
 
+    /// How many queued messages the connection has not yet taken to write.
+    pub fn waiting(&self) -> usize {
+        self.queue.max_capacity() - self.queue.capacity()
+    }
+
     /// Queues a message without waiting. Returns false if the connection is gone or, because its
     /// queue is full, has just been told to close.
     pub fn send(&self, message: Message) -> bool {

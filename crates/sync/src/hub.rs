@@ -425,6 +425,25 @@ impl Hub {
         out
     }
 
+    /// Like [`Hub::flush`], but only to the connections `ready` accepts; what is owed to the
+    /// others stays owed. A relay holds back a connection whose earlier messages still wait to
+    /// be written: when it is ready again it gets one message with everything new since, rather
+    /// than a queue of messages that each say part of it.
+    pub fn flush_where(&mut self, docs: &mut impl Documents, ready: impl Fn(ConnectionId) -> bool) -> Vec<Effect> {
+        let mut out = Vec::new();
+        let mut held = BTreeSet::new();
+        let mut verdicts: BTreeMap<ConnectionId, bool> = BTreeMap::new();
+        for (connection, document) in std::mem::take(&mut self.owed) {
+            if *verdicts.entry(connection).or_insert_with(|| ready(connection)) {
+                self.sync_one(docs, connection, &document, &mut out);
+            } else {
+                held.insert((connection, document));
+            }
+        }
+        self.owed = held;
+        out
+    }
+
     /// Whether any sync message waits for [`Hub::flush`].
     pub fn has_owed(&self) -> bool {
         !self.owed.is_empty()

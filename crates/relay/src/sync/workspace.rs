@@ -8,7 +8,9 @@
 //! The frames of a batch are applied one by one. Each frame's sender hears back at once; what
 //! the frame passes on to the other peers is owed for up to `PASS_ON_DELAY`, and then each peer
 //! gets one message per document, so a hundred changes arriving together cost each onlooker one
-//! message rather than a hundred.
+//! message rather than a hundred. A connection whose earlier messages still wait to be written
+//! is skipped until they are, and then gets one message for everything new since: a relay that
+//! falls behind sends fewer, larger messages instead of piling up a queue per connection.
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
@@ -125,8 +127,12 @@ impl WorkspaceTask {
                 }
                 _ = tokio::time::sleep_until(pass_on_at.unwrap_or_else(tokio::time::Instant::now)), if pass_on_at.is_some() => {
                     pass_on_at = None;
-                    let effects = self.hub.flush(&mut self.docs);
+                    let connections = &self.connections;
+                    let effects = self.hub.flush_where(&mut self.docs, |connection| is_ready(connections, connection));
                     self.carry_out(effects).await;
+                    if self.hub.has_owed() {
+                        pass_on_at = Some(tokio::time::Instant::now() + PASS_ON_DELAY);
+                    }
                 }
                 _ = tick.tick() => {
                     let effects = self.hub.tick(self.now());
@@ -185,9 +191,13 @@ impl WorkspaceTask {
                     // read: leaving it to the end of the batch as well left a client waiting for an
                     // acknowledgement that never came when frames from two peers shared a batch
                     // (`restart::edits_acknowledged_...` under load). What the frame passes on to
-                    // other peers stays owed until the batch ends.
+                    // other peers stays owed until the batch ends. A sender whose earlier messages
+                    // still wait to be written is answered at the next pass-on instead, with
+                    // everything new by then.
                     effects.extend(self.hub.receive_deferred(&mut self.docs, connection, &bytes));
-                    effects.extend(self.hub.flush_to(&mut self.docs, connection));
+                    if is_ready(&self.connections, connection) {
+                        effects.extend(self.hub.flush_to(&mut self.docs, connection));
+                    }
                 }
                 Event::Closed { conn } => {
                     let connection = hub_id(conn);
@@ -304,6 +314,12 @@ impl WorkspaceTask {
             self.empty_since = Some(Instant::now());
         }
     }
+}
+
+/// Whether a connection has written everything sent to it so far, so that a new sync message
+/// to it may go out now rather than wait to say more.
+fn is_ready(connections: &HashMap<ConnectionId, Outbox>, connection: ConnectionId) -> bool {
+    connections.get(&connection).is_none_or(|outbox| outbox.waiting() == 0)
 }
 
 pub fn hub_id(conn: ConnId) -> ConnectionId {

@@ -149,3 +149,30 @@ fn the_sender_hears_back_at_once_and_the_others_at_the_flush() {
     assert_eq!(counts.get(&on_relay[2]), Some(&1));
     assert_eq!(counts.get(&on_relay[1]), None, "ben was answered already");
 }
+
+#[test]
+fn a_connection_held_back_keeps_what_it_is_owed_and_later_hears_it_in_one_message() {
+    let (mut net, relay, clients, on_relay) = relay_with_three_clients();
+    let doc = doc_id(7);
+    net.edit(clients[0], doc, "first", "1");
+    net.deliver(on_relay[0]);
+    let held = on_relay[2];
+    let n = &mut net.nodes[relay];
+    let effects = n.hub.flush_where(&mut n.docs, |connection| connection != held);
+    let counts = syncs_per_connection(&effects);
+    assert_eq!(counts.get(&on_relay[1]), Some(&1), "ben is ready and hears of the change: {counts:?}");
+    assert_eq!(counts.get(&held), None, "cai is held back: {counts:?}");
+    assert!(n.hub.has_owed(), "cai is still owed the change");
+    net.apply(relay, effects);
+
+    // A second change while Cai is still held back.
+    net.edit(clients[0], doc, "second", "2");
+    net.deliver(on_relay[0]);
+    let n = &mut net.nodes[relay];
+    let effects = n.hub.flush_where(&mut n.docs, |_| true);
+    assert_eq!(syncs_per_connection(&effects).get(&held), Some(&1), "one message for both changes");
+    net.apply(relay, effects);
+    net.settle();
+    assert_eq!(net.value(clients[2], doc, "first").as_deref(), Some("1"));
+    assert_eq!(net.value(clients[2], doc, "second").as_deref(), Some("2"));
+}
