@@ -5,7 +5,10 @@
 //! message carries its author, sequence number and the moment it was made, so every other client
 //! can tell how long the edit took to reach it. The other clients only read: they keep the heads
 //! of what they have received instead of a whole document, so a thousand of them fit in one
-//! process on one core. At the end it prints edits and deliveries per second, latency
+//! process on one core. Editors keep the whole document but, like readers, speak the sync
+//! protocol's first format by hand rather than through Automerge's sync, which walks the
+//! document's history on every message (see `Replica::Editor`). The two peers of the convergence
+//! run sync the way Automerge does. At the end it prints edits and deliveries per second, latency
 //! percentiles (per delivery, and until an edit had reached every other client), the relay's
 //! peak resident memory (VmHWM from /proc) and the CPU time of the relay and of this process,
 //! which shows whether the load generator itself kept up.

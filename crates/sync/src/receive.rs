@@ -53,7 +53,7 @@ fn acknowledge(doc: &Automerge, state: &mut sync::State, message: sync::Message)
 
     let holds = Holdings::of(doc);
     let known: Vec<ChangeHash> = heads.iter().filter(|head| holds.has_change(head)).copied().collect();
-    forget_acknowledged(&holds, &known, &our_heads, &mut state.sent_hashes);
+    forget_acknowledged(&holds, &known, &our_heads, &state.last_sent_heads, &mut state.sent_hashes);
 
     if heads == our_heads {
         state.last_sent_heads.clone_from(&heads);
@@ -77,16 +77,22 @@ fn acknowledge(doc: &Automerge, state: &mut sync::State, message: sync::Message)
 }
 
 /// Drops from `sent` every change that is an ancestor of (or one of) the `known` heads.
+///
+/// A change is only ever sent from the document as it was when the message went out, so every
+/// change in `sent` is an ancestor of (or one of) `last_sent`, the heads of the last message;
+/// a peer whose heads reach those, as when it acknowledges the last message, has them all.
 fn forget_acknowledged(
     holds: &Holdings<'_>,
     known: &[ChangeHash],
     our_heads: &[ChangeHash],
+    last_sent: &[ChangeHash],
     sent: &mut BTreeSet<ChangeHash>,
 ) {
     if sent.is_empty() || known.is_empty() {
         return;
     }
-    if known == our_heads {
+    let reaches_last_sent = !last_sent.is_empty() && last_sent.iter().all(|head| known.contains(head));
+    if known == our_heads || reaches_last_sent {
         // Every change the document holds is an ancestor of its heads.
         sent.retain(|hash| !holds.has_change(hash));
         return;
@@ -170,7 +176,8 @@ mod tests {
         masks: [u64; 7],
         bools: [bool; 6],
         flags: Option<u8>,
-        /// 0: heads as drawn; 1: the relay's own heads; 2: no heads at all.
+        /// 0: heads as drawn; 1: the relay's own heads; 2: the heads last sent and more; 3: no
+        /// heads at all.
         heads_kind: u8,
         orphan: bool,
     }
@@ -182,7 +189,7 @@ mod tests {
             any::<[u64; 7]>(),
             any::<[bool; 6]>(),
             proptest::option::of(0u8..8),
-            0u8..3,
+            0u8..4,
             any::<bool>(),
         )
             .prop_map(|(steps, relay_has, masks, bools, flags, heads_kind, orphan)| Case {
@@ -205,8 +212,17 @@ mod tests {
             let [shared, last_sent, sent, their_heads, heads, need, have] = case.masks;
             let mut state = sync::State::new();
             state.shared_heads = pick(&all, shared);
-            state.last_sent_heads = pick(&all, last_sent);
-            state.sent_hashes = pick(&all, sent).into_iter().collect();
+            // What was sent came from the relay's document as it was at the last message: a
+            // prefix of its history, whose heads the last message carried.
+            let history: Vec<_> = doc.get_changes_meta(&[]).into_iter().map(|c| (c.hash, c.deps)).collect();
+            let prefix = &history[..(last_sent as usize) % (history.len() + 1)];
+            let depended: BTreeSet<ChangeHash> = prefix.iter().flat_map(|(_, deps)| deps.iter().copied()).collect();
+            let mut last_sent_heads: Vec<ChangeHash> =
+                prefix.iter().map(|(hash, _)| *hash).filter(|hash| !depended.contains(hash)).collect();
+            last_sent_heads.sort_unstable();
+            let prefix_hashes: Vec<ChangeHash> = prefix.iter().map(|(hash, _)| *hash).collect();
+            state.last_sent_heads = last_sent_heads;
+            state.sent_hashes = pick(&prefix_hashes, sent).into_iter().collect();
             state.their_heads = case.bools[0].then(|| pick(&all, their_heads));
             state.in_flight = case.bools[1];
             state.have_responded = case.bools[2];
@@ -214,6 +230,7 @@ mod tests {
             let heads = match case.heads_kind {
                 0 => pick(&all, heads),
                 1 => doc.get_heads(),
+                2 => state.last_sent_heads.iter().copied().chain(pick(&all, heads)).collect(),
                 _ => Vec::new(),
             };
             let last_sync = pick(&all, have);
