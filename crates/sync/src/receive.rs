@@ -9,9 +9,11 @@
 //!
 //! [`receive_sync_message`] makes the same state update in time that depends on the changes made
 //! since the peer's heads rather than on the history: a change sent to the peer is an ancestor of
-//! its heads exactly when it is not among the changes since those heads. Messages that carry
-//! changes go to Automerge as they are. A property test below holds the two to the same result
-//! on random histories, states and messages.
+//! its heads exactly when it is not among the changes since those heads, and all of them are
+//! when the peer's heads reach those of the last message sent to it. Messages that carry changes
+//! go to Automerge as they are. A property test below holds the two to the same result on random
+//! histories and messages, from states such as Automerge's own calls leave (everything sent came
+//! from the document as it was when the last message went out).
 
 use std::collections::BTreeSet;
 
@@ -19,7 +21,8 @@ use automerge::sync::{self, Capability, MessageFlags, SyncDoc};
 use automerge::{Automerge, AutomergeError, ChangeHash, ReadDoc};
 
 /// Applies a sync message to the document and the peer's state, exactly as
-/// `doc.receive_sync_message(state, message)` does.
+/// `doc.receive_sync_message(state, message)` does, for any state that Automerge's sync calls
+/// (and this one) have left.
 pub fn receive_sync_message(
     doc: &mut Automerge,
     state: &mut sync::State,
