@@ -515,8 +515,7 @@ impl Client {
             |tx| tx.put(ROOT, key, seq).map(|_| ()),
         )
         .map_err(|failure| failure.error)?;
-        let change = doc.get_last_local_change().context("the edit made no change")?;
-        unsent.push(change.raw_bytes().to_vec());
+        queue_last_change(doc, unsent)?;
         self.seq += 1;
         stats.edits.fetch_add(1, Ordering::Relaxed);
         Ok(())
@@ -545,12 +544,19 @@ fn full() -> Replica {
     Replica::Full { doc: Box::default(), state: sync::State::new() }
 }
 
+/// Puts the editor's latest change among those its next message carries.
+fn queue_last_change(doc: &Automerge, unsent: &mut Vec<Vec<u8>>) -> anyhow::Result<()> {
+    let change = doc.get_last_local_change().context("the edit made no change")?;
+    unsent.push(change.raw_bytes().to_vec());
+    Ok(())
+}
+
 fn editor(slots: usize) -> Replica {
     Replica::Editor { doc: Box::default(), seen: Heads::new(slots), unsent: Vec::new(), server_heads: Vec::new() }
 }
 
-/// Waits until the client holds the shared document (client 0 creates it) and, for a full
-/// replica, until the server has acknowledged everything the client has.
+/// Waits until the client holds the shared document (client 0 creates it) and, for a client
+/// that keeps the whole document, until the server has acknowledged everything the client has.
 async fn set_up(client: &mut Client) -> anyhow::Result<()> {
     if client.index == 0 {
         let create = |doc: &mut Automerge| {
@@ -563,8 +569,7 @@ async fn set_up(client: &mut Client) -> anyhow::Result<()> {
             }
             Replica::Editor { doc, unsent, .. } => {
                 create(doc)?;
-                let change = doc.get_last_local_change().context("creating the document made no change")?;
-                unsent.push(change.raw_bytes().to_vec());
+                queue_last_change(doc, unsent)?;
             }
             Replica::Heads(_) => {}
         }

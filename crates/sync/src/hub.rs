@@ -431,16 +431,7 @@ impl Hub {
     /// than a queue of messages that each say part of it.
     pub fn flush_where(&mut self, docs: &mut impl Documents, ready: impl Fn(ConnectionId) -> bool) -> Vec<Effect> {
         let mut out = Vec::new();
-        let mut held = BTreeSet::new();
-        let mut verdicts: BTreeMap<ConnectionId, bool> = BTreeMap::new();
-        for (connection, document) in std::mem::take(&mut self.owed) {
-            if *verdicts.entry(connection).or_insert_with(|| ready(connection)) {
-                self.sync_one(docs, connection, &document, &mut out);
-            } else {
-                held.insert((connection, document));
-            }
-        }
-        self.owed = held;
+        self.flush_where_into(docs, ready, &mut out);
         out
     }
 
@@ -450,9 +441,25 @@ impl Hub {
     }
 
     fn flush_into(&mut self, docs: &mut impl Documents, out: &mut Vec<Effect>) {
+        self.flush_where_into(docs, |_| true, out);
+    }
+
+    fn flush_where_into(
+        &mut self,
+        docs: &mut impl Documents,
+        ready: impl Fn(ConnectionId) -> bool,
+        out: &mut Vec<Effect>,
+    ) {
+        let mut held = BTreeSet::new();
+        let mut verdicts: BTreeMap<ConnectionId, bool> = BTreeMap::new();
         for (connection, document) in std::mem::take(&mut self.owed) {
-            self.sync_one(docs, connection, &document, out);
+            if *verdicts.entry(connection).or_insert_with(|| ready(connection)) {
+                self.sync_one(docs, connection, &document, out);
+            } else {
+                held.insert((connection, document));
+            }
         }
+        self.owed = held;
     }
 
     fn ready(&mut self, connection: ConnectionId, peer: PeerId, metadata: Option<PeerMetadata>, out: &mut Vec<Effect>) {
@@ -636,13 +643,14 @@ impl Hub {
         let Some(conn) = self.connections.get_mut(&connection) else { return };
         let Some(peer) = conn.peer().cloned() else { return };
         let Some(peer_doc) = conn.docs.get_mut(document) else { return };
-        let (data, doc_is_empty) = match docs.get(document) {
-            Some(doc) => (self.shared.generate(document, doc, &mut peer_doc.state), doc.get_heads().is_empty()),
-            None => (Automerge::new().generate_sync_message(&mut peer_doc.state).map(|message| message.encode()), true),
+        let data = match docs.get(document) {
+            Some(doc) => self.shared.generate(document, doc, &mut peer_doc.state),
+            None => Automerge::new().generate_sync_message(&mut peer_doc.state).map(|message| message.encode()),
         };
         let Some(data) = data else { return };
         let sender_id = self.config.peer_id.clone();
-        let message = if !peer_doc.heard && doc_is_empty {
+        let asks = !peer_doc.heard && docs.get(document).is_none_or(|doc| doc.get_heads().is_empty());
+        let message = if asks {
             Message::Request { document_id: *document, sender_id, target_id: peer, data }
         } else {
             Message::Sync { document_id: *document, sender_id, target_id: peer, data }
