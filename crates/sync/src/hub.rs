@@ -9,6 +9,12 @@
 //! applied at once, but the sync messages it calls for wait for [`Hub::flush`]. However many
 //! frames arrive between two flushes, each peer gets at most one sync message per document per
 //! flush, so a burst of N changes costs one `generate_sync_message` per peer rather than N.
+//! [`Hub::flush_to`] answers at once only the frames that wait for an answer (they carried
+//! changes, asked for something, or opened the exchange). [`Hub::flush_where`] paces each peer
+//! by its answers: a peer that has not yet answered a message carrying changes is sent nothing
+//! more for up to [`ANSWER_WAIT_MS`], and then hears everything new since in one message. A
+//! relay that falls behind thus sends fewer, larger messages rather than a pipeline of small
+//! ones that each cost a `generate_sync_message`, an acknowledgement and a frame.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
@@ -21,6 +27,12 @@ use crate::message::{DecodeError, DecodeLimits, EphemeralMessage, Message, PROTO
 use crate::peer::{PeerId, PeerMetadata};
 use crate::receive::receive_sync_message;
 use crate::shared::SharedMessages;
+
+/// How long [`Hub::flush_where`] holds back further sync messages to a peer that has not
+/// answered a message carrying changes, in milliseconds. A peer answers such a message as soon
+/// as it has applied the changes, since its heads moved; one that already had them all may stay
+/// silent, and then hears the next changes after this wait.
+pub const ANSWER_WAIT_MS: u64 = 500;
 
 /// The caller's name for one connection (a WebSocket, a data channel, a tab's channel). Any
 /// value works as long as two live connections never share it.
@@ -146,6 +158,9 @@ struct PeerDoc {
     /// Whether the peer has sent anything about the document; until then, asking for a document
     /// we lack is a `request` rather than a `sync`.
     heard: bool,
+    /// When we last sent the peer changes it has not answered yet, on the clock of
+    /// [`Hub::flush_where`].
+    unanswered_since: Option<u64>,
 }
 
 struct Connection {
@@ -175,6 +190,11 @@ pub struct Hub {
     /// Connections and documents owed a sync message at the next flush. Bounded by the
     /// connections' documents, which [`HubLimits`] bounds.
     owed: BTreeSet<(ConnectionId, DocumentId)>,
+    /// The owed messages that answer a frame waiting for an answer; [`Hub::flush_to`] sends them.
+    /// Always a subset of `owed`.
+    answers: BTreeSet<(ConnectionId, DocumentId)>,
+    /// The latest time a caller gave, in milliseconds.
+    clock: u64,
     /// Sync messages generated for one peer and reused for peers in the same state.
     shared: SharedMessages,
 }
@@ -188,6 +208,8 @@ impl Hub {
             sessions: BTreeMap::new(),
             session_order: VecDeque::new(),
             owed: BTreeSet::new(),
+            answers: BTreeSet::new(),
+            clock: 0,
             shared: SharedMessages::default(),
         }
     }
@@ -217,6 +239,7 @@ impl Hub {
     /// A connection we opened: sends `join`. `now` is in milliseconds and starts the handshake
     /// timeout. Reusing the id of a live connection ends that one first.
     pub fn dial(&mut self, connection: ConnectionId, now: u64) -> Vec<Effect> {
+        self.clock = self.clock.max(now);
         let mut out = self.disconnected(connection);
         self.connections.insert(connection, Connection::new(Phase::Dialed { since: now }));
         let join = Message::Join {
@@ -230,6 +253,7 @@ impl Hub {
 
     /// A connection a peer opened: waits for its `join`. `now` is in milliseconds.
     pub fn accept(&mut self, connection: ConnectionId, now: u64) -> Vec<Effect> {
+        self.clock = self.clock.max(now);
         let out = self.disconnected(connection);
         self.connections.insert(connection, Connection::new(Phase::Accepted { since: now }));
         out
@@ -238,6 +262,7 @@ impl Hub {
     /// The transport closed (or the caller closed it): forgets the connection.
     pub fn disconnected(&mut self, connection: ConnectionId) -> Vec<Effect> {
         self.owed.retain(|(owed, _)| *owed != connection);
+        self.answers.retain(|(owed, _)| *owed != connection);
         match self.connections.remove(&connection) {
             Some(Connection { phase: Phase::Ready { peer }, .. }) => {
                 vec![Effect::PeerDisconnected { connection, peer }]
@@ -260,6 +285,7 @@ impl Hub {
     /// Closes connections whose handshake has taken longer than the limit. `now` is in
     /// milliseconds, on the same clock as the one given to [`Hub::dial`] and [`Hub::accept`].
     pub fn tick(&mut self, now: u64) -> Vec<Effect> {
+        self.clock = self.clock.max(now);
         let timeout = self.config.limits.handshake_timeout_ms;
         let late: Vec<ConnectionId> = self
             .connections
@@ -409,29 +435,60 @@ impl Hub {
         out
     }
 
-    /// Sends the sync messages owed to one connection, leaving those owed to others for the next
-    /// [`Hub::flush`]. A relay calls this after each frame so the sender hears back at once
-    /// (its acknowledgement), while the change passed on to everyone else goes out once per
-    /// batch of frames.
+    /// Answers the frames from one connection that wait for an answer: those that carried
+    /// changes (the peer waits for them to be acknowledged), asked for something, or were the
+    /// first about a document. Everything else owed (what other peers' changes brought, the
+    /// reply to a bare acknowledgement) is left for the next flush. A relay calls this after
+    /// each frame so a sender hears back at once, while the changes passed on to everyone else
+    /// go out once per batch of frames.
     pub fn flush_to(&mut self, docs: &mut impl Documents, connection: ConnectionId) -> Vec<Effect> {
         let mut out = Vec::new();
         let first = (connection, DocumentId([0; 16]));
         let mine: Vec<(ConnectionId, DocumentId)> =
-            self.owed.range(first..).take_while(|(c, _)| *c == connection).copied().collect();
+            self.answers.range(first..).take_while(|(c, _)| *c == connection).copied().collect();
         for key in mine {
+            self.answers.remove(&key);
             self.owed.remove(&key);
             self.sync_one(docs, key.0, &key.1, &mut out);
         }
         out
     }
 
-    /// Like [`Hub::flush`], but only to the connections `ready` accepts; what is owed to the
-    /// others stays owed. A relay holds back a connection whose earlier messages still wait to
-    /// be written: when it is ready again it gets one message with everything new since, rather
-    /// than a queue of messages that each say part of it.
-    pub fn flush_where(&mut self, docs: &mut impl Documents, ready: impl Fn(ConnectionId) -> bool) -> Vec<Effect> {
+    /// Like [`Hub::flush`], but paced: only to the connections `ready` accepts, and to each peer
+    /// only once it has answered the last message that carried it changes, or [`ANSWER_WAIT_MS`]
+    /// after that message went out. What is owed to the others stays owed. `now` is in
+    /// milliseconds, on the clock of [`Hub::dial`] and [`Hub::accept`].
+    ///
+    /// A relay calls this once per batch of frames and holds back a connection whose earlier
+    /// messages still wait to be written. A peer that is held back later gets one message with
+    /// everything new since, rather than a queue of messages that each say part of it, and its
+    /// answer to that one message acknowledges all of it.
+    pub fn flush_where(
+        &mut self,
+        docs: &mut impl Documents,
+        now: u64,
+        ready: impl Fn(ConnectionId) -> bool,
+    ) -> Vec<Effect> {
+        self.clock = self.clock.max(now);
         let mut out = Vec::new();
-        self.flush_where_into(docs, ready, &mut out);
+        let mut held = BTreeSet::new();
+        let mut verdicts: BTreeMap<ConnectionId, bool> = BTreeMap::new();
+        for key in std::mem::take(&mut self.owed) {
+            let (connection, document) = key;
+            let answered = self
+                .connections
+                .get(&connection)
+                .and_then(|conn| conn.docs.get(&document))
+                .and_then(|peer_doc| peer_doc.unanswered_since)
+                .is_none_or(|since| now.saturating_sub(since) >= ANSWER_WAIT_MS);
+            if answered && *verdicts.entry(connection).or_insert_with(|| ready(connection)) {
+                self.answers.remove(&key);
+                self.sync_one(docs, connection, &document, &mut out);
+            } else {
+                held.insert(key);
+            }
+        }
+        self.owed = held;
         out
     }
 
@@ -441,25 +498,10 @@ impl Hub {
     }
 
     fn flush_into(&mut self, docs: &mut impl Documents, out: &mut Vec<Effect>) {
-        self.flush_where_into(docs, |_| true, out);
-    }
-
-    fn flush_where_into(
-        &mut self,
-        docs: &mut impl Documents,
-        ready: impl Fn(ConnectionId) -> bool,
-        out: &mut Vec<Effect>,
-    ) {
-        let mut held = BTreeSet::new();
-        let mut verdicts: BTreeMap<ConnectionId, bool> = BTreeMap::new();
+        self.answers.clear();
         for (connection, document) in std::mem::take(&mut self.owed) {
-            if *verdicts.entry(connection).or_insert_with(|| ready(connection)) {
-                self.sync_one(docs, connection, &document, out);
-            } else {
-                held.insert((connection, document));
-            }
+            self.sync_one(docs, connection, &document, out);
         }
-        self.owed = held;
     }
 
     fn ready(&mut self, connection: ConnectionId, peer: PeerId, metadata: Option<PeerMetadata>, out: &mut Vec<Effect>) {
@@ -539,7 +581,9 @@ impl Hub {
         }
         conn.wanted.retain(|d| *d != document);
         let peer_doc = conn.docs.entry(document).or_default();
+        let waits_for_answer = is_request || !peer_doc.heard || !message.changes.is_empty() || !message.need.is_empty();
         peer_doc.heard = true;
+        peer_doc.unanswered_since = None;
 
         if !message.changes.is_empty() {
             // Changes that cannot be applied yet wait inside the document without moving its
@@ -569,6 +613,9 @@ impl Hub {
             out.push(Effect::DocumentChanged { connection, document });
         }
         self.owed.insert((connection, document));
+        if waits_for_answer {
+            self.answers.insert((connection, document));
+        }
         if changed {
             self.propagate(docs, connection, &document);
         }
@@ -643,11 +690,15 @@ impl Hub {
         let Some(conn) = self.connections.get_mut(&connection) else { return };
         let Some(peer) = conn.peer().cloned() else { return };
         let Some(peer_doc) = conn.docs.get_mut(document) else { return };
+        let sent_before = peer_doc.state.sent_hashes.len();
         let data = match docs.get(document) {
             Some(doc) => self.shared.generate(document, doc, &mut peer_doc.state),
             None => Automerge::new().generate_sync_message(&mut peer_doc.state).map(|message| message.encode()),
         };
         let Some(data) = data else { return };
+        if peer_doc.state.sent_hashes.len() > sent_before {
+            peer_doc.unanswered_since = Some(self.clock);
+        }
         let sender_id = self.config.peer_id.clone();
         let asks = !peer_doc.heard && docs.get(document).is_none_or(|doc| doc.get_heads().is_empty());
         let message = if asks {

@@ -81,6 +81,6 @@ mod shared;
 
 pub use document_id::{BadDocumentId, DocumentId};
 pub use documents::{AccessRule, Documents, MemoryDocuments};
-pub use hub::{CloseReason, ConnectionId, Effect, Hub, HubConfig, HubLimits};
+pub use hub::{ANSWER_WAIT_MS, CloseReason, ConnectionId, Effect, Hub, HubConfig, HubLimits};
 pub use message::{DecodeError, DecodeLimits, EphemeralMessage, Message, RemoteHeads, decode, encode};
 pub use peer::{PeerId, PeerMetadata, StorageId};

@@ -5,12 +5,15 @@
 //! only after that change is durably on disk. Effects of a batch of frames are carried out in
 //! two steps: first every changed document is written, then the batch's messages are sent.
 //!
-//! The frames of a batch are applied one by one. Each frame's sender hears back at once; what
-//! the frame passes on to the other peers is owed for up to `PASS_ON_DELAY`, and then each peer
-//! gets one message per document, so a hundred changes arriving together cost each onlooker one
-//! message rather than a hundred. A connection whose earlier messages still wait to be written
-//! is skipped until they are, and then gets one message for everything new since: a relay that
-//! falls behind sends fewer, larger messages instead of piling up a queue per connection.
+//! The frames of a batch are applied one by one. A frame that waits for an answer (it carried
+//! changes, asked for something, or opened the exchange) is answered at once; what the frame
+//! passes on to the other peers, and the reply to a bare acknowledgement, is owed for up to
+//! `PASS_ON_DELAY`, and then each peer gets one message per document, so a hundred changes
+//! arriving together cost each onlooker one message rather than a hundred. A connection whose
+//! earlier messages still wait to be written is skipped until they are, and a peer that has not
+//! yet answered the last changes sent to it is skipped until it does (or for at most
+//! `quota_sync::ANSWER_WAIT_MS`); either then gets one message for everything new since. A relay
+//! that falls behind thus sends fewer, larger messages instead of a pipeline per connection.
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
@@ -127,8 +130,8 @@ impl WorkspaceTask {
                 }
                 _ = tokio::time::sleep_until(pass_on_at.unwrap_or_else(tokio::time::Instant::now)), if pass_on_at.is_some() => {
                     pass_on_at = None;
-                    let connections = &self.connections;
-                    let effects = self.hub.flush_where(&mut self.docs, |connection| is_ready(connections, connection));
+                    let (connections, now) = (&self.connections, self.now());
+                    let effects = self.hub.flush_where(&mut self.docs, now, |connection| is_ready(connections, connection));
                     self.carry_out(effects).await;
                     if self.hub.has_owed() {
                         pass_on_at = Some(tokio::time::Instant::now() + PASS_ON_DELAY);
@@ -187,13 +190,13 @@ impl WorkspaceTask {
                         self.fail_connection(connection, "the relay cannot read this document right now");
                         continue;
                     }
-                    // The sender's reply (its acknowledgement) is settled before the next frame is
-                    // read: leaving it to the end of the batch as well left a client waiting for an
-                    // acknowledgement that never came when frames from two peers shared a batch
-                    // (`restart::edits_acknowledged_...` under load). What the frame passes on to
-                    // other peers stays owed until the batch ends. A sender whose earlier messages
-                    // still wait to be written is answered at the next pass-on instead, with
-                    // everything new by then.
+                    // A frame that waits for an answer (its changes acknowledged) is answered
+                    // before the next frame is read: leaving it to the end of the batch as well
+                    // left a client waiting for an acknowledgement that never came when frames from
+                    // two peers shared a batch (`restart::edits_acknowledged_...` under load). What
+                    // the frame passes on to other peers stays owed until the pass-on. A sender
+                    // whose earlier messages still wait to be written is answered at the next
+                    // pass-on instead, with everything new by then.
                     effects.extend(self.hub.receive_deferred(&mut self.docs, connection, &bytes));
                     if is_ready(&self.connections, connection) {
                         effects.extend(self.hub.flush_to(&mut self.docs, connection));

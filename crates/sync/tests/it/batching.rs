@@ -158,7 +158,7 @@ fn a_connection_held_back_keeps_what_it_is_owed_and_later_hears_it_in_one_messag
     net.deliver(on_relay[0]);
     let held = on_relay[2];
     let n = &mut net.nodes[relay];
-    let effects = n.hub.flush_where(&mut n.docs, |connection| connection != held);
+    let effects = n.hub.flush_where(&mut n.docs, 0, |connection| connection != held);
     let counts = syncs_per_connection(&effects);
     assert_eq!(counts.get(&on_relay[1]), Some(&1), "ben is ready and hears of the change: {counts:?}");
     assert_eq!(counts.get(&held), None, "cai is held back: {counts:?}");
@@ -169,10 +169,90 @@ fn a_connection_held_back_keeps_what_it_is_owed_and_later_hears_it_in_one_messag
     net.edit(clients[0], doc, "second", "2");
     net.deliver(on_relay[0]);
     let n = &mut net.nodes[relay];
-    let effects = n.hub.flush_where(&mut n.docs, |_| true);
+    let effects = n.hub.flush_where(&mut n.docs, 0, |_| true);
     assert_eq!(syncs_per_connection(&effects).get(&held), Some(&1), "one message for both changes");
     net.apply(relay, effects);
     net.settle();
     assert_eq!(net.value(clients[2], doc, "first").as_deref(), Some("1"));
     assert_eq!(net.value(clients[2], doc, "second").as_deref(), Some("2"));
+}
+
+/// A batching relay with Ann and Ben, who both hold the document `doc_id(7)`, settled; returns
+/// the relay, the clients, and each client's connection as (the client names it, the relay
+/// names it).
+fn relay_with_two_clients() -> (Net, usize, [usize; 2], [(ConnectionId, ConnectionId); 2]) {
+    let mut net = Net::new();
+    let relay = net.add_batching_relay("relay");
+    let clients = [net.add("ann"), net.add("ben")];
+    let doc = doc_id(7);
+    for client in clients {
+        net.nodes[client].wants.push(doc);
+    }
+    net.edit(clients[0], doc, "created", "yes");
+    let links = clients.map(|client| net.connect(client, relay));
+    net.settle();
+    (net, relay, clients, links)
+}
+
+/// Ann edits and her frame reaches the relay, which answers her at once.
+fn ann_edits(net: &mut Net, clients: [usize; 2], links: [(ConnectionId, ConnectionId); 2], key: &str) {
+    net.edit(clients[0], doc_id(7), key, "1");
+    while net.deliver(links[0].1) {}
+}
+
+#[test]
+fn a_peer_that_has_not_answered_a_change_is_held_back_and_then_hears_the_rest_in_one_message() {
+    let (mut net, relay, clients, links) = relay_with_two_clients();
+    let (ben, ben_on_relay) = links[1];
+    ann_edits(&mut net, clients, links, "first");
+    let n = &mut net.nodes[relay];
+    let effects = n.hub.flush_where(&mut n.docs, 0, |_| true);
+    assert_eq!(syncs_per_connection(&effects).get(&ben_on_relay), Some(&1), "ben hears of the first change");
+    net.apply(relay, effects);
+
+    // A second change before Ben has answered the first: he is sent nothing more for now.
+    ann_edits(&mut net, clients, links, "second");
+    let n = &mut net.nodes[relay];
+    let effects = n.hub.flush_where(&mut n.docs, 10, |_| true);
+    assert_eq!(syncs_per_connection(&effects).get(&ben_on_relay), None, "ben has not answered yet");
+    assert!(n.hub.has_owed(), "ben is still owed the second change");
+    net.apply(relay, effects);
+
+    // Ben takes the first change and acknowledges it. A bare acknowledgement is not answered at
+    // once: what it calls for waits for the next flush.
+    assert!(net.deliver(ben));
+    let ack = net.peek(ben_on_relay, 0).cloned().expect("ben acknowledged the first change");
+    let n = &mut net.nodes[relay];
+    let mut effects = n.hub.receive_deferred(&mut n.docs, ben_on_relay, &ack);
+    effects.extend(n.hub.flush_to(&mut n.docs, ben_on_relay));
+    assert_eq!(syncs_per_connection(&effects).get(&ben_on_relay), None, "a bare acknowledgement waits");
+    let effects = n.hub.flush_where(&mut n.docs, 20, |_| true);
+    assert_eq!(syncs_per_connection(&effects).get(&ben_on_relay), Some(&1), "ben answered, so he hears the rest");
+    net.apply(relay, effects);
+    assert!(net.deliver(ben));
+    assert_eq!(net.value(clients[1], doc_id(7), "second").as_deref(), Some("1"));
+}
+
+#[test]
+fn a_peer_that_stays_silent_hears_the_next_changes_once_the_answer_wait_is_over() {
+    let (mut net, relay, clients, links) = relay_with_two_clients();
+    let ben_on_relay = links[1].1;
+    ann_edits(&mut net, clients, links, "first");
+    let n = &mut net.nodes[relay];
+    let effects = n.hub.flush_where(&mut n.docs, 1_000, |_| true);
+    assert_eq!(syncs_per_connection(&effects).get(&ben_on_relay), Some(&1));
+    net.apply(relay, effects);
+
+    ann_edits(&mut net, clients, links, "second");
+    ann_edits(&mut net, clients, links, "third");
+    let n = &mut net.nodes[relay];
+    let just_before = 1_000 + quota_sync::ANSWER_WAIT_MS - 1;
+    assert_eq!(syncs_per_connection(&n.hub.flush_where(&mut n.docs, just_before, |_| true)).get(&ben_on_relay), None);
+    let effects = n.hub.flush_where(&mut n.docs, just_before + 1, |_| true);
+    assert_eq!(syncs_per_connection(&effects).get(&ben_on_relay), Some(&1), "one message for both changes");
+    net.apply(relay, effects);
+    net.settle();
+    for key in ["first", "second", "third"] {
+        assert_eq!(net.value(clients[1], doc_id(7), key).as_deref(), Some("1"), "{key}");
+    }
 }
