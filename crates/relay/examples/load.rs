@@ -26,10 +26,12 @@
 //! automerge-repo sync server takes no credential), so the same run can measure another
 //! implementation; `--pid` then names the process whose memory and CPU time to report.
 
-use std::collections::HashSet;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
+use std::rc::Rc;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -327,9 +329,8 @@ impl Heads {
     ) -> anyhow::Result<bool> {
         let mut moved = false;
         for chunk in message.changes.iter() {
-            let change = Change::try_from(chunk).context("a change in a sync message")?;
-            let edit = change.message().and_then(Edit::parse);
-            let slot = match (edit, stats) {
+            let change = parsed(chunk)?;
+            let slot = match (change.edit, stats) {
                 (Some(edit), Some(stats)) => stats.slot(edit),
                 _ => None,
             };
@@ -340,21 +341,21 @@ impl Heads {
                     self.seen[word] |= bit;
                     fresh
                 }
-                None => self.other.insert(change.hash()),
+                None => self.other.insert(change.hash),
             };
             if !fresh {
                 continue;
             }
-            if let (Some(edit), Some(stats)) = (edit, stats)
+            if let (Some(edit), Some(stats)) = (change.edit, stats)
                 && edit.author != own
             {
                 stats.record(edit);
             }
-            self.heads.retain(|head| !change.deps().contains(head));
-            self.heads.push(change.hash());
+            self.heads.retain(|head| !change.deps.contains(head));
+            self.heads.push(change.hash);
             moved = true;
             if let Some(fresh) = fresh_changes.as_deref_mut() {
-                fresh.push(change);
+                fresh.push(Change::try_from(chunk).context("a change in a sync message")?);
             }
         }
         self.heads.sort_unstable();
@@ -366,6 +367,31 @@ impl Heads {
     fn message(&self) -> sync::Message {
         heads_message(self.heads.clone(), Vec::new())
     }
+}
+
+/// What a reading client needs of a change: its hash, its dependencies and the edit it carries.
+struct Parsed {
+    hash: ChangeHash,
+    deps: Vec<ChangeHash>,
+    edit: Option<Edit>,
+}
+
+thread_local! {
+    /// Changes parsed so far, by their bytes. Every reader receives the same changes; parsing and
+    /// hashing each copy again would make this process, not the server, the bottleneck.
+    static PARSED: RefCell<HashMap<Vec<u8>, Rc<Parsed>>> = RefCell::new(HashMap::new());
+}
+
+/// The change in `chunk`, parsed once per process.
+fn parsed(chunk: &[u8]) -> anyhow::Result<Rc<Parsed>> {
+    if let Some(known) = PARSED.with_borrow(|parsed| parsed.get(chunk).cloned()) {
+        return Ok(known);
+    }
+    let change = Change::try_from(chunk).context("a change in a sync message")?;
+    let edit = change.message().and_then(Edit::parse);
+    let parsed = Rc::new(Parsed { hash: change.hash(), deps: change.deps().to_vec(), edit });
+    PARSED.with_borrow_mut(|known| known.insert(chunk.to_vec(), parsed.clone()));
+    Ok(parsed)
 }
 
 /// A sync message in the protocol's first format saying the sender has `heads` and everything
