@@ -26,7 +26,7 @@ use crate::documents::Documents;
 use crate::message::{DecodeError, DecodeLimits, EphemeralMessage, Message, PROTOCOL_VERSION, decode, encode};
 use crate::peer::{PeerId, PeerMetadata};
 use crate::receive::receive_sync_message;
-use crate::shared::SharedMessages;
+use crate::shared::{Generated, SharedMessages};
 
 /// How long [`Hub::flush_where`] holds back further sync messages to a peer that has not
 /// answered a message carrying changes, in milliseconds. A peer answers such a message as soon
@@ -81,6 +81,9 @@ pub struct HubLimits {
     pub max_pending_requests_per_connection: usize,
     /// How many ephemeral sessions are remembered to drop repeated messages.
     pub max_ephemeral_sessions: usize,
+    /// How many bytes of changes one sync message carries at most (but always at least one
+    /// change); a peer that lacks more gets the rest in the messages that follow.
+    pub max_change_bytes_per_message: usize,
 }
 
 impl Default for HubLimits {
@@ -91,6 +94,7 @@ impl Default for HubLimits {
             max_documents_per_connection: 100_000,
             max_pending_requests_per_connection: 1024,
             max_ephemeral_sessions: 4096,
+            max_change_bytes_per_message: 64 * 1024,
         }
     }
 }
@@ -161,6 +165,9 @@ struct PeerDoc {
     /// When we last sent the peer changes it has not answered yet, on the clock of
     /// [`Hub::flush_where`].
     unanswered_since: Option<u64>,
+    /// Whether the last message left changes the peer lacks for the next one, which then
+    /// answers the peer's next frame at once.
+    more_to_send: bool,
 }
 
 struct Connection {
@@ -691,11 +698,15 @@ impl Hub {
         let Some(peer) = conn.peer().cloned() else { return };
         let Some(peer_doc) = conn.docs.get_mut(document) else { return };
         let sent_before = peer_doc.state.sent_hashes.len();
-        let data = match docs.get(document) {
-            Some(doc) => self.shared.generate(document, doc, &mut peer_doc.state),
-            None => Automerge::new().generate_sync_message(&mut peer_doc.state).map(|message| message.encode()),
+        let max_bytes = self.config.limits.max_change_bytes_per_message;
+        let generated = match docs.get(document) {
+            Some(doc) => self.shared.generate(document, doc, &mut peer_doc.state, max_bytes),
+            None => Automerge::new()
+                .generate_sync_message(&mut peer_doc.state)
+                .map(|message| Generated { data: message.encode(), complete: true }),
         };
-        let Some(data) = data else { return };
+        let Some(Generated { data, complete }) = generated else { return };
+        peer_doc.more_to_send = !complete;
         if peer_doc.state.sent_hashes.len() > sent_before {
             peer_doc.unanswered_since = Some(self.clock);
         }

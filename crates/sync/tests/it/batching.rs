@@ -256,3 +256,67 @@ fn a_peer_that_stays_silent_hears_the_next_changes_once_the_answer_wait_is_over(
         assert_eq!(net.value(clients[1], doc_id(7), key).as_deref(), Some("1"), "{key}");
     }
 }
+
+/// The changes a sync frame carries, in bytes, and how many chunks hold them (the second
+/// message format lays all its changes end to end in one chunk).
+fn changes_in(bytes: &[u8]) -> Option<(usize, usize)> {
+    match decode(bytes, &DecodeLimits::default()) {
+        Ok(Message::Sync { data, .. } | Message::Request { data, .. }) => {
+            let message = automerge::sync::Message::decode(&data).expect("a sync message");
+            Some((message.changes.iter().map(<[u8]>::len).sum(), message.changes.len()))
+        }
+        _ => None,
+    }
+}
+
+#[test]
+fn a_peer_far_behind_gets_the_changes_in_messages_of_bounded_size_and_catches_up() {
+    let (mut net, relay, clients, links) = relay_with_two_clients();
+    let (ben, ben_on_relay) = links[1];
+    // A long history both hold, so that what Ben misses is too little of the document for it to
+    // be sent whole.
+    for i in 0..300 {
+        net.edit(clients[0], doc_id(7), "before", &i.to_string());
+    }
+    net.settle();
+    // Ben goes away; Ann makes a hundred edits meanwhile.
+    net.cut(ben);
+    net.settle();
+    for i in 0..100 {
+        net.edit(clients[0], doc_id(7), &format!("edit-{i}"), &i.to_string());
+    }
+    net.settle();
+    assert_eq!(net.value(relay, doc_id(7), "edit-99").as_deref(), Some("99"));
+    let (ben, ben_on_relay_again) = net.connect(clients[1], relay);
+    assert_ne!(ben_on_relay, ben_on_relay_again);
+
+    // Everything the relay sends Ben stays within the limit, and he still gets every edit.
+    let mut messages_with_changes = 0;
+    loop {
+        let mut moved = false;
+        while let Some(frame) = net.peek(ben, 0).cloned() {
+            if let Some((bytes, chunks)) = changes_in(&frame)
+                && chunks > 0
+            {
+                messages_with_changes += 1;
+                // Each edit here is far smaller than the limit, so no message may pass it.
+                assert!(bytes <= crate::net::BATCHING_RELAY_CHANGE_BYTES, "a message carried {bytes} bytes of changes");
+            }
+            net.deliver(ben);
+            moved = true;
+        }
+        moved |= net.deliver(ben_on_relay_again);
+        moved |= net.flush(relay);
+        if !moved {
+            break;
+        }
+    }
+    assert!(messages_with_changes > 3, "the edits came in {messages_with_changes} messages");
+    for i in [0, 50, 99] {
+        assert_eq!(net.value(clients[1], doc_id(7), &format!("edit-{i}")), Some(i.to_string()));
+    }
+    assert_eq!(
+        net.nodes[clients[1]].docs.docs[&doc_id(7)].get_heads(),
+        net.nodes[clients[0]].docs.docs[&doc_id(7)].get_heads()
+    );
+}

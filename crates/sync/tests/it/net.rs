@@ -38,6 +38,9 @@ pub struct Net {
     next_id: u64,
 }
 
+/// The most bytes of changes a batching relay puts in one sync message: a few small edits.
+pub const BATCHING_RELAY_CHANGE_BYTES: usize = 400;
+
 pub fn doc_id(n: u8) -> DocumentId {
     DocumentId([n; 16])
 }
@@ -59,9 +62,14 @@ impl Net {
         self.add_with(config, false)
     }
 
-    /// Adds a relay that owes its sync messages until [`Net::flush`].
+    /// Adds a relay that owes its sync messages until [`Net::flush`] and, so that the tests
+    /// using it see changes spread over several messages, carries at most
+    /// [`BATCHING_RELAY_CHANGE_BYTES`] of changes in one message.
     pub fn add_batching_relay(&mut self, name: &str) -> usize {
-        let node = self.add_relay(name);
+        let mut config = HubConfig::new(PeerId::from(name), format!("{name}-session"));
+        config.forward_ephemeral = true;
+        config.limits.max_change_bytes_per_message = BATCHING_RELAY_CHANGE_BYTES;
+        let node = self.add_with(config, false);
         self.nodes[node].batching = true;
         node
     }
