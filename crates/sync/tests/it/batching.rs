@@ -1,6 +1,7 @@
-//! A relay that takes frames with `receive_deferred`, answers each frame's sender at once
-//! (`flush_to`) and flushes the rest once per batch: changes land at once, and each onlooking peer
-//! gets one sync message per flush however many changes the batch held.
+//! A relay that takes frames with `receive_deferred`, answers at once each frame that waits for
+//! an answer (`flush_to`) and flushes the rest once per batch, paced by each peer's answers
+//! (`flush_where`): changes land at once, each onlooking peer gets one sync message per flush
+//! however many changes the batch held, and no message carries more than a set size of changes.
 
 use std::collections::BTreeMap;
 
