@@ -17,8 +17,9 @@ pub struct Node {
     /// Documents the node asks every new peer for, whether or not it has them yet, as a client
     /// that knows its workspace's document ids does.
     pub wants: Vec<DocumentId>,
-    /// Whether the node takes frames with `receive_deferred`, answers each frame's sender at once
-    /// and sends the rest only when flushed, as the relay does with each batch of frames.
+    /// Whether the node takes frames with `receive_deferred`, answers at once each frame that
+    /// waits for an answer and sends the rest only when flushed, as the relay does with each batch
+    /// of frames.
     pub batching: bool,
 }
 
@@ -196,7 +197,8 @@ impl Net {
     fn receive(&mut self, node: usize, connection: ConnectionId, bytes: &[u8]) {
         let n = &mut self.nodes[node];
         let effects = if n.batching {
-            // As the relay does: the sender hears back at once, everyone else at the next flush.
+            // As the relay does: a frame that waits for an answer gets it at once, everything else
+            // goes out at the next flush.
             let mut effects = n.hub.receive_deferred(&mut n.docs, connection, bytes);
             effects.extend(n.hub.flush_to(&mut n.docs, connection));
             effects
