@@ -19,7 +19,7 @@
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use automerge::sync::{self, SyncDoc};
-use automerge::{Automerge, ChangeHash};
+use automerge::{Automerge, ChangeHash, ReadDoc};
 
 use crate::document_id::DocumentId;
 use crate::documents::Documents;
@@ -600,11 +600,14 @@ impl Hub {
         let mut message = Some(message);
         let mut received = None;
         let mut changed = false;
+        let mut lacks_theirs = false;
         let found = docs.update(&document, &mut |doc: &mut Automerge| {
             if let Some(message) = message.take() {
                 let before = doc.get_heads();
+                let their_heads = message.heads.clone();
                 received = Some(receive_sync_message(doc, &mut peer_doc.state, message));
                 changed = doc.get_heads() != before;
+                lacks_theirs = !doc.get_missing_deps(&their_heads).is_empty();
             }
         });
         if !found {
@@ -620,7 +623,10 @@ impl Hub {
             out.push(Effect::DocumentChanged { connection, document });
         }
         self.owed.insert((connection, document));
-        if waits_for_answer {
+        // A peer whose heads we lack waits for us to ask for what it has: its message carried
+        // none of the changes behind them (our filter told it, falsely, that we had them), or
+        // they wait on changes still to come.
+        if waits_for_answer || lacks_theirs {
             self.answers.insert((connection, document));
         }
         if changed {

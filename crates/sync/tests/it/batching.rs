@@ -152,6 +152,40 @@ fn the_sender_hears_back_at_once_and_the_others_at_the_flush() {
 }
 
 #[test]
+fn a_peer_whose_heads_the_relay_lacks_is_asked_for_them_at_once() {
+    let (mut net, relay, clients, on_relay) = relay_with_three_clients();
+    let doc = doc_id(7);
+    net.edit(clients[1], doc, "from-ben", "hello");
+    let frame = net.peek(on_relay[1], 0).cloned().expect("ben sent his change");
+    // The frame as it would be had the relay's filter told Ben, falsely, that it had his change:
+    // his new heads and none of the changes behind them.
+    let Ok(Message::Sync { document_id, sender_id, target_id, data }) = decode(&frame, &DecodeLimits::default()) else {
+        panic!("ben's change came in a sync message");
+    };
+    let mut message = automerge::sync::Message::decode(&data).expect("a sync message");
+    let ben_heads = message.heads.clone();
+    message.changes = automerge::sync::ChunkList::from(Vec::<Vec<u8>>::new());
+    let bare = quota_sync::encode(&Message::Sync { document_id, sender_id, target_id, data: message.encode() });
+
+    let n = &mut net.nodes[relay];
+    let mut effects = n.hub.receive_deferred(&mut n.docs, on_relay[1], &bare);
+    effects.extend(n.hub.flush_to(&mut n.docs, on_relay[1]));
+    let asks: Vec<_> = effects
+        .iter()
+        .filter_map(|effect| match effect {
+            Effect::Send { connection, bytes } if *connection == on_relay[1] => {
+                match decode(bytes, &DecodeLimits::default()) {
+                    Ok(Message::Sync { data, .. }) => Some(automerge::sync::Message::decode(&data).expect("sync").need),
+                    _ => None,
+                }
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(asks, vec![ben_heads], "the relay asks Ben at once for the change behind his heads");
+}
+
+#[test]
 fn a_connection_held_back_keeps_what_it_is_owed_and_later_hears_it_in_one_message() {
     let (mut net, relay, clients, on_relay) = relay_with_three_clients();
     let doc = doc_id(7);

@@ -2,8 +2,8 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
-use automerge::transaction::Transactable;
-use automerge::{ROOT, ReadDoc};
+use automerge::transaction::{CommitOptions, Transactable};
+use automerge::{ActorId, ROOT, ReadDoc};
 use quota_sync::{ConnectionId, DocumentId, Effect, Hub, HubConfig, MemoryDocuments, PeerId};
 
 /// One peer: its hub, its documents, and every effect other than sending it has seen.
@@ -269,9 +269,12 @@ impl Net {
     pub fn edit(&mut self, node: usize, doc: DocumentId, key: &str, value: &str) {
         let n = &mut self.nodes[node];
         let d = n.docs.docs.entry(doc).or_default();
+        // The same actor and time in every run, so that change hashes, and with them the
+        // sync filters' false positives, are the same each time a test runs.
+        d.set_actor(ActorId::from(node.to_be_bytes().to_vec()));
         let mut tx = d.transaction();
         tx.put(ROOT, key, value).expect("put into the root map");
-        tx.commit();
+        tx.commit_with(CommitOptions::default().with_time(0));
         let effects = n.hub.local_change(&mut n.docs, &doc);
         self.apply(node, effects);
     }
