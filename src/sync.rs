@@ -401,7 +401,7 @@ fn after_remote_changes(ctx: Ctx, changed: BTreeSet<DocName>) {
 pub fn run(ctx: Ctx, effects: Vec<Effect>) {
     for effect in effects {
         match effect {
-            Effect::Send { connection, bytes } => send(ctx, connection, &bytes),
+            Effect::Send { connection, frame } => send(ctx, connection, &frame.to_vec()),
             Effect::Close { connection, reason } => {
                 let via = ctx.sync.with_value(|e| e.as_ref().and_then(|e| e.link(connection).map(|l| l.0)));
                 match via {

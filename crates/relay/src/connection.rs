@@ -10,11 +10,18 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio::time::{Instant, MissedTickBehavior};
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+use tokio_tungstenite::tungstenite::protocol::frame::Frame;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::{Data, OpCode};
+use tokio_tungstenite::tungstenite::{self, Bytes};
+
+pub use tokio_tungstenite::tungstenite::Message;
+
+use crate::websocket::WebSocket;
 
 /// How often an idle connection is pinged.
 const PING_EVERY: Duration = Duration::from_secs(30);
@@ -22,6 +29,10 @@ const PING_EVERY: Duration = Duration::from_secs(30);
 const SILENCE_LIMIT: Duration = Duration::from_secs(90);
 /// Longest a single write may block before the client counts as gone.
 const WRITE_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// The most payload one written frame carries: a longer message goes out as several frames, so
+/// the socket's write buffer never grows past this (RFC 6455 section 5.4, fragmentation).
+pub const FRAME_BYTES: usize = 8 * 1024;
 
 /// How long a broken connection stays open after its close frame, so the client can read it.
 const ABORT_LINGER: Duration = Duration::from_millis(500);
@@ -75,17 +86,25 @@ impl Close {
     }
 }
 
+/// What a connection's queue holds: a message, or a binary message in two parts, a head written
+/// for this connection and a body that other connections' messages may share.
+#[derive(Debug, Clone, PartialEq)]
+enum Outgoing {
+    Message(Message),
+    Parts { head: Bytes, body: Bytes },
+}
+
 /// The sending side of a connection, held by whoever routes messages to it. Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Outbox {
     id: ConnId,
-    queue: mpsc::Sender<Message>,
+    queue: mpsc::Sender<Outgoing>,
     close: Arc<watch::Sender<Option<Close>>>,
 }
 
 impl Outbox {
     /// A fresh connection's outbox, with the receiving ends of its queue and close signal.
-    fn new(capacity: usize) -> (Outbox, mpsc::Receiver<Message>, watch::Receiver<Option<Close>>) {
+    fn new(capacity: usize) -> (Outbox, mpsc::Receiver<Outgoing>, watch::Receiver<Option<Close>>) {
         let (queue, queue_rx) = mpsc::channel(capacity.max(1));
         let (close, close_rx) = watch::channel(None);
         (Outbox { id: ConnId::next(), queue, close: Arc::new(close) }, queue_rx, close_rx)
@@ -103,7 +122,17 @@ impl Outbox {
     /// Queues a message without waiting. Returns false if the connection is gone or, because its
     /// queue is full, has just been told to close.
     pub fn send(&self, message: Message) -> bool {
-        match self.queue.try_send(message) {
+        self.queue_up(Outgoing::Message(message))
+    }
+
+    /// Queues the binary message `head` followed by `body`, like [`Outbox::send`]. Many
+    /// connections' messages may share one body; it is never copied.
+    pub fn send_parts(&self, head: Vec<u8>, body: Bytes) -> bool {
+        self.queue_up(Outgoing::Parts { head: head.into(), body })
+    }
+
+    fn queue_up(&self, outgoing: Outgoing) -> bool {
+        match self.queue.try_send(outgoing) {
             Ok(()) => true,
             Err(mpsc::error::TrySendError::Full(_)) => {
                 tracing::warn!(conn = %self.id, "closing a connection that cannot keep up");
@@ -145,7 +174,7 @@ pub enum Ended {
 /// What the socket loop hands to the endpoint.
 #[derive(Debug)]
 pub enum Inbound {
-    Binary(axum::body::Bytes),
+    Binary(Bytes),
     Text(String),
 }
 
@@ -156,7 +185,7 @@ pub struct Socket {
     id: ConnId,
     stream: SplitStream<WebSocket>,
     /// A sender into the connection's own queue, for last words before a close.
-    queue: mpsc::Sender<Message>,
+    queue: mpsc::Sender<Outgoing>,
     close: watch::Receiver<Option<Close>>,
     writer: Option<Writer>,
     silence_check: tokio::time::Interval,
@@ -195,7 +224,7 @@ pub fn open(ws: WebSocket, queue_capacity: usize) -> (Outbox, Socket) {
 async fn write_loop(
     id: ConnId,
     mut sink: SplitSink<WebSocket, Message>,
-    mut queue: mpsc::Receiver<Message>,
+    mut queue: mpsc::Receiver<Outgoing>,
     mut stop: oneshot::Receiver<Close>,
     close: Arc<watch::Sender<Option<Close>>>,
 ) {
@@ -222,7 +251,7 @@ async fn write_loop(
                 }
             }
             _ = ping.tick() => {
-                if let Err(reason) = write(&mut sink, Message::Ping(Default::default())).await {
+                if let Err(reason) = write(&mut sink, Outgoing::Message(Message::Ping(Default::default()))).await {
                     return broken(reason);
                 }
             }
@@ -235,19 +264,55 @@ async fn write_loop(
         }
     }
     if let Some(close) = final_close {
-        let frame = CloseFrame { code: close.code, reason: close_reason(&close.reason).into() };
-        if let Err(reason) = write(&mut sink, Message::Close(Some(frame))).await {
+        let frame = CloseFrame { code: close.code.into(), reason: close_reason(&close.reason).into() };
+        if let Err(reason) = write(&mut sink, Outgoing::Message(Message::Close(Some(frame)))).await {
             tracing::debug!(conn = %id, reason, "could not send the close frame");
         }
     }
 }
 
-async fn write(sink: &mut SplitSink<WebSocket, Message>, message: Message) -> Result<(), &'static str> {
-    match tokio::time::timeout(WRITE_TIMEOUT, sink.send(message)).await {
-        Ok(Ok(())) => Ok(()),
-        Ok(Err(_)) => Err("write error"),
-        Err(_) => Err("write timed out"),
+/// Writes one message, a binary one longer than [`FRAME_BYTES`] as a run of frames.
+async fn write(sink: &mut SplitSink<WebSocket, Message>, outgoing: Outgoing) -> Result<(), &'static str> {
+    let frames = match outgoing {
+        Outgoing::Message(Message::Binary(bytes)) => binary_frames(vec![bytes]),
+        Outgoing::Message(message) => vec![message],
+        Outgoing::Parts { head, body } => binary_frames(vec![head, body]),
+    };
+    for frame in frames {
+        match tokio::time::timeout(WRITE_TIMEOUT, sink.send(frame)).await {
+            Ok(Ok(())) => {}
+            Ok(Err(_)) => return Err("write error"),
+            Err(_) => return Err("write timed out"),
+        }
     }
+    Ok(())
+}
+
+/// The binary message made of `parts`, end to end: one frame if it fits in [`FRAME_BYTES`],
+/// else a run of frames of at most that size that share the parts' bytes.
+fn binary_frames(parts: Vec<Bytes>) -> Vec<Message> {
+    let len: usize = parts.iter().map(Bytes::len).sum();
+    if len <= FRAME_BYTES {
+        return vec![Message::Binary(match <[Bytes; 1]>::try_from(parts) {
+            Ok([whole]) => whole,
+            Err(parts) => parts.concat().into(),
+        })];
+    }
+    let pieces: Vec<Bytes> = parts
+        .iter()
+        .flat_map(|part| {
+            (0..part.len()).step_by(FRAME_BYTES).map(|start| part.slice(start..(start + FRAME_BYTES).min(part.len())))
+        })
+        .collect();
+    let count = pieces.len();
+    pieces
+        .into_iter()
+        .enumerate()
+        .map(|(index, piece)| {
+            let opcode = if index == 0 { Data::Binary } else { Data::Continue };
+            Message::Frame(Frame::message(piece, OpCode::Data(opcode), index + 1 == count))
+        })
+        .collect()
 }
 
 impl Socket {
@@ -272,9 +337,9 @@ impl Socket {
                     self.last_heard = Instant::now();
                     match incoming {
                         None | Some(Ok(Message::Close(_))) => return Err(Ended::ClientLeft),
-                        Some(Ok(Message::Binary(bytes))) => return Ok(Inbound::Binary(bytes)),
+                        Some(Ok(Message::Binary(bytes))) => return Ok(Inbound::Binary(own(bytes))),
                         Some(Ok(Message::Text(text))) => return Ok(Inbound::Text(text.as_str().to_owned())),
-                        Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
+                        Some(Ok(Message::Ping(_) | Message::Pong(_) | Message::Frame(_))) => {}
                         Some(Err(error)) => return Err(classify(error)),
                     }
                 }
@@ -291,7 +356,7 @@ impl Socket {
     /// Queues a message ahead of a close (an explanation); dropped if the queue is full, since
     /// such a client is not reading anyway.
     pub fn send_now(&mut self, message: Message) {
-        if self.queue.try_send(message).is_err() {
+        if self.queue.try_send(Outgoing::Message(message)).is_err() {
             tracing::debug!(conn = %self.id, "no room for the last message before closing");
         }
     }
@@ -335,6 +400,13 @@ impl Drop for Socket {
     }
 }
 
+/// A message read off the socket, in memory of its own if it is small. The library hands out a
+/// message as a view into its read buffer, which keeps that whole buffer alive: a thousand small
+/// acknowledgements waiting for the workspace task would otherwise hold a thousand read buffers.
+fn own(bytes: Bytes) -> Bytes {
+    if bytes.len() < FRAME_BYTES { Bytes::copy_from_slice(&bytes) } else { bytes }
+}
+
 /// A close frame's reason may hold at most 123 bytes; longer text is cut at a character boundary.
 fn close_reason(reason: &str) -> &str {
     let mut end = reason.len().min(123);
@@ -344,15 +416,15 @@ fn close_reason(reason: &str) -> &str {
     &reason[..end]
 }
 
-fn classify(error: axum::Error) -> Ended {
-    let text = error.to_string();
-    // tungstenite reports size limits as capacity errors; everything else that reaches here is a
-    // malformed frame or a broken stream.
-    let close = if text.contains("Space limit exceeded") || text.contains("too long") || text.contains("Capacity") {
-        Close::new(CLOSE_TOO_BIG, "message too big")
-    } else {
-        tracing::debug!(%error, "unreadable websocket frame");
-        Close::new(CLOSE_PROTOCOL, "malformed websocket frame")
+fn classify(error: tungstenite::Error) -> Ended {
+    // Size limits are capacity errors; everything else that reaches here is a malformed frame or
+    // a broken stream.
+    let close = match error {
+        tungstenite::Error::Capacity(_) => Close::new(CLOSE_TOO_BIG, "message too big"),
+        error => {
+            tracing::debug!(%error, "unreadable websocket frame");
+            Close::new(CLOSE_PROTOCOL, "malformed websocket frame")
+        }
     };
     Ended::Failed(close)
 }
@@ -426,9 +498,35 @@ mod tests {
         assert!(!outbox.send(Message::text("three")));
         assert_eq!(close.borrow().as_ref().map(|close| close.code), Some(CLOSE_TOO_SLOW));
         // What was queued before the overflow is still delivered; nothing beyond it.
-        assert_eq!(queue.try_recv().ok(), Some(Message::text("one")));
-        assert_eq!(queue.try_recv().ok(), Some(Message::text("two")));
+        assert_eq!(queue.try_recv().ok(), Some(Outgoing::Message(Message::text("one"))));
+        assert_eq!(queue.try_recv().ok(), Some(Outgoing::Message(Message::text("two"))));
         assert!(queue.try_recv().is_err());
+    }
+
+    #[test]
+    fn a_long_binary_message_goes_out_as_frames_of_bounded_size_that_join_up_to_it() {
+        let head = Bytes::from_static(b"a head for one connection");
+        let body: Bytes = (0..=255u8).cycle().take(2 * FRAME_BYTES + 5).collect::<Vec<u8>>().into();
+        let frames = binary_frames(vec![head.clone(), body.clone()]);
+        let mut joined = Vec::new();
+        for (index, message) in frames.iter().enumerate() {
+            let Message::Frame(frame) = message else { panic!("frame {index} is {message:?}") };
+            let opcode = if index == 0 { Data::Binary } else { Data::Continue };
+            assert_eq!(frame.header().opcode, OpCode::Data(opcode), "frame {index}");
+            assert_eq!(frame.header().is_final, index + 1 == frames.len(), "frame {index}");
+            assert!(frame.payload().len() <= FRAME_BYTES);
+            joined.extend_from_slice(frame.payload());
+        }
+        assert_eq!(frames.len(), 4, "the head, then the body in three");
+        assert_eq!(joined, [head, body].concat());
+    }
+
+    #[test]
+    fn a_short_message_goes_out_as_one_frame() {
+        let parts = vec![Bytes::from_static(b"head "), Bytes::from_static(b"and body")];
+        assert_eq!(binary_frames(parts), vec![Message::binary(&b"head and body"[..])]);
+        let whole = Bytes::from(vec![7u8; FRAME_BYTES]);
+        assert_eq!(binary_frames(vec![whole.clone()]), vec![Message::Binary(whole)]);
     }
 
     #[test]

@@ -52,6 +52,7 @@ pub mod signal;
 pub mod static_files;
 pub mod storage;
 pub mod sync;
+pub mod websocket;
 
 pub use auth::{AuthError, Credentials, Token, WorkspaceId};
 pub use config::Config;

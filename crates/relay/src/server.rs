@@ -5,7 +5,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, Uri};
 use axum::response::{IntoResponse, Json, Response};
@@ -14,6 +13,7 @@ use axum::serve::ListenerExt;
 use serde::Deserialize;
 use serde_json::json;
 use tokio::net::TcpListener;
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 
 use crate::auth::{AuthError, Credentials, WorkspaceId};
 use crate::config::Config;
@@ -22,6 +22,7 @@ use crate::signal::{self, MAX_SIGNAL_BYTES, Signalling};
 use crate::static_files::StaticFiles;
 use crate::storage::{Storage, StorageError};
 use crate::sync::Hubs;
+use crate::websocket::Upgrade;
 
 /// Close code sent to every connection when the relay shuts down (RFC 6455 "service restart").
 pub const CLOSE_RESTARTING: u16 = 1012;
@@ -29,8 +30,18 @@ pub const CLOSE_RESTARTING: u16 = 1012;
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 /// Each WebSocket's read and write buffers. Sync frames are small; the library's default of
 /// 128 KiB apiece, allocated for every connection up front, would make a thousand idle
-/// connections cost a quarter of a gigabyte. Larger frames still arrive whole, a buffer at a time.
+/// connections cost a quarter of a gigabyte. Larger frames still arrive whole, a buffer at a
+/// time, and larger messages go out as several frames ([`connection::FRAME_BYTES`]).
 const SOCKET_BUFFER_BYTES: usize = 8 * 1024;
+
+/// The settings of a WebSocket whose messages and frames may be at most `limit` bytes.
+fn socket_config(limit: usize) -> WebSocketConfig {
+    WebSocketConfig::default()
+        .max_message_size(Some(limit))
+        .max_frame_size(Some(limit))
+        .read_buffer_size(SOCKET_BUFFER_BYTES)
+        .write_buffer_size(SOCKET_BUFFER_BYTES)
+}
 
 /// A relay that cannot start.
 #[derive(Debug, thiserror::Error)]
@@ -125,7 +136,8 @@ impl Relay {
     /// the upgraded socket, or explains the refusal to the client through `refuse`.
     fn admit<Serve, Refuse, ServeFut, RefuseFut>(
         self: Arc<Self>,
-        upgrade: WebSocketUpgrade,
+        upgrade: Upgrade,
+        config: WebSocketConfig,
         query: CredentialQuery,
         serve: Serve,
         refuse: Refuse,
@@ -150,7 +162,7 @@ impl Relay {
                 }),
         };
         let queue = self.config.send_queue;
-        upgrade.on_upgrade(move |ws| async move {
+        upgrade.on_upgrade(config, move |ws| async move {
             let (outbox, socket) = connection::open(ws, queue);
             if let Some(slot) = &slot {
                 slot.attach(&outbox);
@@ -181,16 +193,12 @@ async fn health(State(relay): State<Arc<Relay>>) -> Json<serde_json::Value> {
 async fn sync_endpoint(
     State(relay): State<Arc<Relay>>,
     Query(query): Query<CredentialQuery>,
-    upgrade: WebSocketUpgrade,
+    upgrade: Upgrade,
 ) -> Response {
-    let limit = relay.config.max_message_bytes;
-    let upgrade = upgrade
-        .max_message_size(limit)
-        .max_frame_size(limit)
-        .read_buffer_size(SOCKET_BUFFER_BYTES)
-        .write_buffer_size(SOCKET_BUFFER_BYTES);
+    let config = socket_config(relay.config.max_message_bytes);
     relay.admit(
         upgrade,
+        config,
         query,
         |relay, workspace, outbox, socket| async move { relay.hubs.serve(workspace, outbox, socket).await },
         crate::sync::refuse,
@@ -200,15 +208,11 @@ async fn sync_endpoint(
 async fn signal_endpoint(
     State(relay): State<Arc<Relay>>,
     Query(query): Query<CredentialQuery>,
-    upgrade: WebSocketUpgrade,
+    upgrade: Upgrade,
 ) -> Response {
-    let upgrade = upgrade
-        .max_message_size(MAX_SIGNAL_BYTES)
-        .max_frame_size(MAX_SIGNAL_BYTES)
-        .read_buffer_size(SOCKET_BUFFER_BYTES)
-        .write_buffer_size(SOCKET_BUFFER_BYTES);
     relay.admit(
         upgrade,
+        socket_config(MAX_SIGNAL_BYTES),
         query,
         |relay, workspace, outbox, socket| async move { relay.signalling.serve(workspace, outbox, socket).await },
         signal::refuse,

@@ -24,7 +24,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 use std::time::Duration;
 
-use axum::extract::ws::Message;
+use crate::connection::Message;
 use serde_json::{Map, Value, json};
 
 use crate::auth::WorkspaceId;

@@ -13,7 +13,7 @@ mod workspace;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use axum::extract::ws::Message as WsMessage;
+use crate::connection::Message as WsMessage;
 use quota_sync::{HubConfig, HubLimits, Message, PeerId, PeerMetadata, StorageId, encode};
 use tokio::sync::oneshot;
 

@@ -23,7 +23,9 @@ use automerge::{Automerge, ChangeHash, ReadDoc};
 
 use crate::document_id::DocumentId;
 use crate::documents::Documents;
-use crate::message::{DecodeError, DecodeLimits, EphemeralMessage, Message, PROTOCOL_VERSION, decode, encode};
+use crate::message::{
+    DecodeError, DecodeLimits, EphemeralMessage, Frame, Message, PROTOCOL_VERSION, decode, encode, encode_sync,
+};
 use crate::peer::{PeerId, PeerMetadata};
 use crate::receive::receive_sync_message;
 use crate::shared::{Generated, SharedMessages};
@@ -102,8 +104,8 @@ impl Default for HubLimits {
 /// Something the caller must do; effects are returned in the order they must be carried out.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Effect {
-    /// Send these bytes, one frame, on the connection.
-    Send { connection: ConnectionId, bytes: Vec<u8> },
+    /// Send this message, one WebSocket message, on the connection.
+    Send { connection: ConnectionId, frame: Frame },
     /// Close the connection's transport. The hub has already forgotten it.
     Close { connection: ConnectionId, reason: CloseReason },
     /// The handshake finished: a peer is connected.
@@ -254,7 +256,7 @@ impl Hub {
             supported_protocol_versions: vec![PROTOCOL_VERSION.to_string()],
             metadata: self.config.metadata.clone(),
         };
-        out.push(Effect::Send { connection, bytes: encode(&join) });
+        out.push(Effect::Send { connection, frame: encode(&join).into() });
         out
     }
 
@@ -283,7 +285,7 @@ impl Hub {
         let mut out = Vec::new();
         if self.connections.get(&connection).and_then(Connection::peer).is_some() {
             let leave = Message::Leave { sender_id: self.config.peer_id.clone() };
-            out.push(Effect::Send { connection, bytes: encode(&leave) });
+            out.push(Effect::Send { connection, frame: encode(&leave).into() });
         }
         self.drop_connection(connection, CloseReason::Left, &mut out);
         out
@@ -394,7 +396,7 @@ impl Hub {
                         selected_protocol_version: PROTOCOL_VERSION.to_string(),
                         metadata: self.config.metadata.clone(),
                     };
-                    out.push(Effect::Send { connection, bytes: encode(&answer) });
+                    out.push(Effect::Send { connection, frame: encode(&answer).into() });
                     self.ready(connection, sender_id, metadata, &mut out);
                 } else {
                     self.fail(connection, CloseReason::UnsupportedVersion, &mut out);
@@ -522,7 +524,7 @@ impl Hub {
     fn fail(&mut self, connection: ConnectionId, reason: CloseReason, out: &mut Vec<Effect>) {
         if self.connections.contains_key(&connection) {
             let error = Message::Error { message: reason.to_string() };
-            out.push(Effect::Send { connection, bytes: encode(&error) });
+            out.push(Effect::Send { connection, frame: encode(&error).into() });
         }
         self.drop_connection(connection, reason, out);
     }
@@ -541,7 +543,7 @@ impl Hub {
             target_id: peer.clone(),
             document_id: document,
         };
-        out.push(Effect::Send { connection, bytes: encode(&message) });
+        out.push(Effect::Send { connection, frame: encode(&message).into() });
     }
 
     fn on_sync(
@@ -709,7 +711,7 @@ impl Hub {
             Some(doc) => self.shared.generate(document, doc, &mut peer_doc.state, max_bytes),
             None => Automerge::new()
                 .generate_sync_message(&mut peer_doc.state)
-                .map(|message| Generated { data: message.encode(), complete: true }),
+                .map(|message| Generated { data: message.encode().into(), complete: true }),
         };
         let Some(Generated { data, complete }) = generated else { return };
         peer_doc.more_to_send = !complete;
@@ -718,12 +720,8 @@ impl Hub {
         }
         let sender_id = self.config.peer_id.clone();
         let asks = !peer_doc.heard && docs.get(document).is_none_or(|doc| doc.get_heads().is_empty());
-        let message = if asks {
-            Message::Request { document_id: *document, sender_id, target_id: peer, data }
-        } else {
-            Message::Sync { document_id: *document, sender_id, target_id: peer, data }
-        };
-        out.push(Effect::Send { connection, bytes: encode(&message) });
+        let frame = encode_sync(asks, document, &sender_id, &peer, data);
+        out.push(Effect::Send { connection, frame });
     }
 
     fn remember_wanted(&mut self, connection: ConnectionId, document: DocumentId) {
@@ -792,7 +790,7 @@ impl Hub {
         for (connection, peer) in peers {
             if docs.may_access(connection, &peer, &message.document_id) {
                 let message = Message::Ephemeral(EphemeralMessage { target_id: peer, ..message.clone() });
-                out.push(Effect::Send { connection, bytes: encode(&message) });
+                out.push(Effect::Send { connection, frame: encode(&message).into() });
             }
         }
     }

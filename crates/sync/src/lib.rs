@@ -36,7 +36,7 @@
 //!     let mut connected = false;
 //!     for effect in effects {
 //!         match effect {
-//!             Effect::Send { bytes, .. } => outbox.push(bytes),
+//!             Effect::Send { frame, .. } => outbox.push(frame.to_vec()),
 //!             Effect::PeerConnected { .. } => connected = true,
 //!             // A real caller also closes sockets, persists changed documents, updates its UI.
 //!             _ => {}
@@ -82,5 +82,7 @@ mod shared;
 pub use document_id::{BadDocumentId, DocumentId};
 pub use documents::{AccessRule, Documents, MemoryDocuments};
 pub use hub::{ANSWER_WAIT_MS, CloseReason, ConnectionId, Effect, Hub, HubConfig, HubLimits};
-pub use message::{DecodeError, DecodeLimits, EphemeralMessage, Message, RemoteHeads, decode, encode};
+pub use message::{
+    DecodeError, DecodeLimits, EphemeralMessage, Frame, Message, RemoteHeads, decode, encode, encode_sync,
+};
 pub use peer::{PeerId, PeerMetadata, StorageId};

@@ -8,6 +8,7 @@
 
 use std::collections::BTreeMap;
 
+use bytes::Bytes;
 use minicbor::data::Type;
 use minicbor::{Decoder, Encoder};
 
@@ -141,6 +142,82 @@ pub fn encode(message: &Message) -> Vec<u8> {
     e.into_writer()
 }
 
+/// A message encoded for one connection: `head`, written for that connection, then `body`, bytes
+/// that every connection sent the same sync message shares. Together they are the message as
+/// [`encode`] writes it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Frame {
+    pub head: Vec<u8>,
+    pub body: Bytes,
+}
+
+impl Frame {
+    /// The whole message, in one piece.
+    pub fn to_vec(&self) -> Vec<u8> {
+        let mut bytes = Vec::with_capacity(self.len());
+        bytes.extend_from_slice(&self.head);
+        bytes.extend_from_slice(&self.body);
+        bytes
+    }
+
+    pub fn len(&self) -> usize {
+        self.head.len() + self.body.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl From<Vec<u8>> for Frame {
+    fn from(head: Vec<u8>) -> Frame {
+        Frame { head, body: Bytes::new() }
+    }
+}
+
+/// Encodes a `sync` message (a `request` if `request`) whose automerge data several connections
+/// share: the frame's body is `data` itself, and the frame is what [`encode`] writes for
+/// `Message::Sync { document_id, sender_id, target_id, data }`.
+pub fn encode_sync(
+    request: bool,
+    document_id: &DocumentId,
+    sender_id: &PeerId,
+    target_id: &PeerId,
+    data: Bytes,
+) -> Frame {
+    let mut e = Encoder::new(Vec::new());
+    write_sync_head(&mut e, if request { "request" } else { "sync" }, document_id, sender_id, target_id)
+        .expect("writing cbor to memory cannot fail");
+    let mut head = e.into_writer();
+    // The head of a CBOR byte string (major type 2) of `data.len()` bytes; its bytes follow.
+    let len = data.len() as u64;
+    match len {
+        0..=23 => head.push(0x40 | len as u8),
+        24..=0xff => head.extend_from_slice(&[0x58, len as u8]),
+        0x100..=0xffff => head.extend(std::iter::once(0x59).chain((len as u16).to_be_bytes())),
+        0x1_0000..=0xffff_ffff => head.extend(std::iter::once(0x5a).chain((len as u32).to_be_bytes())),
+        _ => head.extend(std::iter::once(0x5b).chain(len.to_be_bytes())),
+    }
+    Frame { head, body: data }
+}
+
+/// Everything of a `sync` or `request` message up to the key of its data.
+fn write_sync_head(
+    e: &mut Write,
+    kind: &str,
+    document_id: &DocumentId,
+    sender_id: &PeerId,
+    target_id: &PeerId,
+) -> WriteResult {
+    e.map(5)?;
+    e.str("type")?.str(kind)?;
+    e.str("documentId")?.str(&document_id.to_string())?;
+    e.str("senderId")?.str(sender_id.as_str())?;
+    e.str("targetId")?.str(target_id.as_str())?;
+    e.str("data")?;
+    Ok(())
+}
+
 type Write = Encoder<Vec<u8>>;
 type WriteResult = Result<(), minicbor::encode::Error<core::convert::Infallible>>;
 
@@ -178,12 +255,8 @@ fn write_message(e: &mut Write, message: &Message) -> WriteResult {
         }
         Message::Request { document_id, sender_id, target_id, data }
         | Message::Sync { document_id, sender_id, target_id, data } => {
-            e.map(5)?;
-            e.str("type")?.str(kind)?;
-            e.str("documentId")?.str(&document_id.to_string())?;
-            e.str("senderId")?.str(sender_id.as_str())?;
-            e.str("targetId")?.str(target_id.as_str())?;
-            e.str("data")?.bytes(data)?;
+            write_sync_head(e, kind, document_id, sender_id, target_id)?;
+            e.bytes(data)?;
         }
         Message::DocUnavailable { sender_id, target_id, document_id } => {
             e.map(4)?;

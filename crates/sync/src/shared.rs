@@ -24,6 +24,7 @@ use std::collections::HashMap;
 
 use automerge::sync::{self, ChunkList, SyncDoc};
 use automerge::{Automerge, Change, ChangeHash};
+use bytes::Bytes;
 
 use crate::document_id::DocumentId;
 
@@ -32,10 +33,10 @@ use crate::document_id::DocumentId;
 /// different states could take.
 const MAX_ENTRIES: usize = 512;
 
-/// A generated sync message, encoded.
+/// A generated sync message, encoded; the peers it is shared with share its bytes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Generated {
-    pub data: Vec<u8>,
+    pub data: Bytes,
     /// Whether it carries every change the peer was found to lack; if not, the rest follow in
     /// the next message.
     pub complete: bool,
@@ -92,7 +93,7 @@ impl SharedMessages {
         let before = state.clone();
         let message = doc.generate_sync_message(state).map(|mut message| {
             let complete = keep_to_size(&mut message, state, max_change_bytes);
-            Generated { data: message.encode(), complete }
+            Generated { data: message.encode().into(), complete }
         });
         if self.entries >= MAX_ENTRIES {
             self.documents.clear();
@@ -230,7 +231,7 @@ mod tests {
             let mut memo = state.clone();
             let expected = doc.generate_sync_message(&mut own).map(|m| m.encode());
             assert!(expected.is_some());
-            assert_eq!(shared.generate(&id, &doc, &mut memo, usize::MAX).map(|g| g.data), expected);
+            assert_eq!(shared.generate(&id, &doc, &mut memo, usize::MAX).map(|g| g.data.to_vec()), expected);
             assert_eq!(memo, own);
         }
         assert_eq!(shared.entries, 1, "the three peers shared one generated message");
@@ -253,7 +254,7 @@ mod tests {
             let mut own = state.clone();
             let mut memo = state.clone();
             let expected = doc.generate_sync_message(&mut own).map(|m| m.encode());
-            assert_eq!(shared.generate(&id, &doc, &mut memo, usize::MAX).map(|g| g.data), expected);
+            assert_eq!(shared.generate(&id, &doc, &mut memo, usize::MAX).map(|g| g.data.to_vec()), expected);
             assert_eq!(memo, own);
         }
     }
@@ -267,7 +268,7 @@ mod tests {
         let mut shared = SharedMessages::default();
         let state = peers[0].1.clone();
         assert_eq!(
-            shared.generate(&id, &doc, &mut state.clone(), usize::MAX).map(|g| g.data),
+            shared.generate(&id, &doc, &mut state.clone(), usize::MAX).map(|g| g.data.to_vec()),
             None,
             "in sync: nothing to say"
         );
@@ -275,7 +276,7 @@ mod tests {
         let mut own = state.clone();
         let expected = doc.generate_sync_message(&mut own).map(|m| m.encode());
         assert!(expected.is_some());
-        assert_eq!(shared.generate(&id, &doc, &mut state.clone(), usize::MAX).map(|g| g.data), expected);
+        assert_eq!(shared.generate(&id, &doc, &mut state.clone(), usize::MAX).map(|g| g.data.to_vec()), expected);
     }
 
     /// Syncs `peer` with `doc` through messages generated with `max_bytes`, until neither side

@@ -19,8 +19,8 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use axum::extract::ws::Message as WsMessage;
-use quota_sync::{CloseReason, ConnectionId, DocumentId, Effect, Hub, HubConfig, Message, decode, encode};
+use crate::connection::Message as WsMessage;
+use quota_sync::{CloseReason, ConnectionId, DocumentId, Effect, Frame, Hub, HubConfig, Message, decode, encode};
 use tokio::sync::{mpsc, oneshot};
 
 use super::documents::WorkspaceDocuments;
@@ -79,7 +79,7 @@ pub struct WorkspaceTask {
 
 /// One step of carrying out a batch, kept in the hub's order.
 enum Action {
-    Send { connection: ConnectionId, bytes: Vec<u8> },
+    Send { connection: ConnectionId, frame: Frame },
     Close { connection: ConnectionId, reason: CloseReason },
 }
 
@@ -233,7 +233,7 @@ impl WorkspaceTask {
         let mut changed = BTreeSet::new();
         for effect in effects {
             match effect {
-                Effect::Send { connection, bytes } => actions.push(Action::Send { connection, bytes }),
+                Effect::Send { connection, frame } => actions.push(Action::Send { connection, frame }),
                 Effect::Close { connection, reason } => actions.push(Action::Close { connection, reason }),
                 Effect::DocumentChanged { document, .. } => {
                     changed.insert(document);
@@ -254,9 +254,9 @@ impl WorkspaceTask {
         }
         for action in actions {
             match action {
-                Action::Send { connection, bytes } => {
+                Action::Send { connection, frame } => {
                     if let Some(outbox) = self.connections.get(&connection) {
-                        outbox.send(WsMessage::Binary(bytes.into()));
+                        outbox.send_parts(frame.head, frame.body);
                     }
                 }
                 Action::Close { connection, reason } => {

@@ -96,6 +96,29 @@ async fn a_document_written_by_one_client_reaches_another_of_the_same_workspace_
 }
 
 #[tokio::test]
+async fn a_document_many_frames_long_reaches_another_client_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let relay = RelayProcess::start(&dir.path().join("data"), &[]);
+    let doc = doc_id(9);
+    // Text that does not compress, so the relay's message to Bob is many frames long.
+    let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+    let notes: String = (0..60_000)
+        .map(|_| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            char::from(b'a' + (seed % 26) as u8)
+        })
+        .collect();
+
+    let mut alice = SyncClient::connect(&sync_url(&relay, 1), "alice").await;
+    alice.write_acknowledged(doc, "notes", &notes).await;
+    let mut bob = SyncClient::connect(&sync_url(&relay, 1), "bob").await;
+    bob.fetch(doc).await;
+    assert_eq!(bob.value(doc, "notes").map(|got| got == notes), Some(true), "bob has every character of the notes");
+}
+
+#[tokio::test]
 async fn a_workspace_cannot_create_more_documents_than_the_limit() {
     let dir = tempfile::tempdir().unwrap();
     let relay = RelayProcess::start(&dir.path().join("data"), &["--max-documents", "2"]);

@@ -13,8 +13,9 @@ use crate::net::{Net, doc_id};
 fn syncs_per_connection(effects: &[Effect]) -> BTreeMap<ConnectionId, usize> {
     let mut counts = BTreeMap::new();
     for effect in effects {
-        if let Effect::Send { connection, bytes } = effect
-            && let Ok(Message::Sync { .. } | Message::Request { .. }) = decode(bytes, &DecodeLimits::default())
+        if let Effect::Send { connection, frame } = effect
+            && let Ok(Message::Sync { .. } | Message::Request { .. }) =
+                decode(&frame.to_vec(), &DecodeLimits::default())
         {
             *counts.entry(*connection).or_default() += 1;
         }
@@ -77,6 +78,31 @@ fn a_burst_of_a_hundred_changes_costs_each_peer_one_sync_message_per_flush() {
     }
     let heads: Vec<_> = clients.iter().map(|&c| net.nodes[c].docs.docs[&doc].get_heads()).collect();
     assert!(heads.iter().all(|h| *h == heads[0]));
+}
+
+#[test]
+fn peers_in_the_same_state_are_sent_one_shared_copy_of_the_same_sync_message() {
+    let (mut net, relay, clients, on_relay) = relay_with_three_clients();
+    let doc = doc_id(7);
+    net.edit(clients[0], doc, "from-ann", "1");
+    net.deliver(on_relay[0]);
+    let n = &mut net.nodes[relay];
+    let effects = n.hub.flush(&mut n.docs);
+    let bodies: BTreeMap<ConnectionId, (usize, Vec<u8>)> = effects
+        .iter()
+        .filter_map(|effect| match effect {
+            Effect::Send { connection, frame } if *connection != on_relay[0] => {
+                Some((*connection, (frame.body.as_ptr() as usize, frame.body.to_vec())))
+            }
+            _ => None,
+        })
+        .collect();
+    let (ben, cai) = (&bodies[&on_relay[1]], &bodies[&on_relay[2]]);
+    assert!(!ben.1.is_empty(), "the change goes in the shared body");
+    assert_eq!(ben, cai, "ben and cai share one copy of the message");
+    net.apply(relay, effects);
+    net.settle();
+    assert_eq!(net.value(clients[2], doc, "from-ann").as_deref(), Some("1"));
 }
 
 #[test]
@@ -173,8 +199,8 @@ fn a_peer_whose_heads_the_relay_lacks_is_asked_for_them_at_once() {
     let asks: Vec<_> = effects
         .iter()
         .filter_map(|effect| match effect {
-            Effect::Send { connection, bytes } if *connection == on_relay[1] => {
-                match decode(bytes, &DecodeLimits::default()) {
+            Effect::Send { connection, frame } if *connection == on_relay[1] => {
+                match decode(&frame.to_vec(), &DecodeLimits::default()) {
                     Ok(Message::Sync { data, .. }) => Some(automerge::sync::Message::decode(&data).expect("sync").need),
                     _ => None,
                 }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use minicbor::Encoder;
 use quota_sync::{
     DecodeError, DecodeLimits, DocumentId, EphemeralMessage, Message, PeerId, PeerMetadata, RemoteHeads, StorageId,
-    decode, encode,
+    decode, encode, encode_sync,
 };
 
 fn doc() -> DocumentId {
@@ -89,6 +89,35 @@ fn every_message_type_survives_a_round_trip() {
 }
 
 /// Writes a map entry by entry, the way a JavaScript encoder might lay it out.
+#[test]
+fn a_sync_message_with_shared_data_is_the_message_encode_writes_and_keeps_the_data_shared() {
+    // Each length that takes a different CBOR byte-string head, and the ones either side.
+    for len in [0, 1, 23, 24, 255, 256, 65_535, 65_536, 70_000] {
+        let data: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
+        let shared = bytes::Bytes::from(data.clone());
+        for request in [false, true] {
+            let frame = encode_sync(request, &doc(), &peer("relay"), &peer("ben"), shared.clone());
+            let message = if request {
+                Message::Request {
+                    document_id: doc(),
+                    sender_id: peer("relay"),
+                    target_id: peer("ben"),
+                    data: data.clone(),
+                }
+            } else {
+                Message::Sync {
+                    document_id: doc(),
+                    sender_id: peer("relay"),
+                    target_id: peer("ben"),
+                    data: data.clone(),
+                }
+            };
+            assert_eq!(frame.to_vec(), encode(&message), "{len} bytes, request: {request}");
+            assert_eq!(frame.body.as_ptr(), shared.as_ptr(), "the data is not copied");
+        }
+    }
+}
+
 fn map(entries: usize, write: impl FnOnce(&mut Encoder<Vec<u8>>)) -> Vec<u8> {
     let mut e = Encoder::new(Vec::new());
     e.map(entries as u64).unwrap();

@@ -123,8 +123,8 @@ fn sent(effects: &[Effect]) -> Vec<Message> {
     effects
         .iter()
         .filter_map(|e| match e {
-            Effect::Send { bytes, .. } => {
-                Some(decode(bytes, &DecodeLimits::default()).expect("the hub writes valid messages"))
+            Effect::Send { frame, .. } => {
+                Some(decode(&frame.to_vec(), &DecodeLimits::default()).expect("the hub writes valid messages"))
             }
             _ => None,
         })

@@ -106,11 +106,11 @@ impl Net {
     pub fn apply(&mut self, node: usize, effects: Vec<Effect>) {
         for effect in effects {
             match effect {
-                Effect::Send { connection, bytes } => {
+                Effect::Send { connection, frame } => {
                     if let Some(other) = self.ends.get(&connection).map(|e| e.other)
                         && let Some(end) = self.ends.get_mut(&other)
                     {
-                        end.inbox.push_back(bytes);
+                        end.inbox.push_back(frame.to_vec());
                     }
                 }
                 Effect::Close { connection, reason } => {

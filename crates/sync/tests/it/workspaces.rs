@@ -78,7 +78,7 @@ impl Star {
     fn carry_from_client(&mut self, i: usize, effects: Vec<Effect>) {
         for effect in effects {
             match effect {
-                Effect::Send { bytes, .. } => self.to_relay.push((i, bytes)),
+                Effect::Send { frame, .. } => self.to_relay.push((i, frame.to_vec())),
                 other => self.clients[i].2.push(other),
             }
         }
@@ -88,8 +88,8 @@ impl Star {
         while !self.to_relay.is_empty() || !self.to_client.is_empty() {
             for (i, frame) in std::mem::take(&mut self.to_relay) {
                 for effect in self.relay.receive(&mut self.store, ConnectionId(i as u64), &frame) {
-                    if let Effect::Send { connection, bytes } = effect {
-                        self.to_client.push((connection.0 as usize, bytes));
+                    if let Effect::Send { connection, frame } = effect {
+                        self.to_client.push((connection.0 as usize, frame.to_vec()));
                     }
                 }
             }
