@@ -1,23 +1,23 @@
-//! Taking in a sync message that carries no changes, without walking the document's history.
+//! Taking in a sync message without walking the document's history.
 //!
-//! Most sync messages a relay receives carry no changes: they acknowledge what it sent
-//! ("I now have these heads") or say there is nothing new. Automerge's `receive_sync_message`
-//! then only updates the peer's [`sync::State`], but on the way it trims `sent_hashes` (the
+//! Most sync messages a relay receives acknowledge what it sent ("I now have these heads"), say
+//! there is nothing new, or carry one new change. Automerge's `receive_sync_message` applies the
+//! changes and updates the peer's [`sync::State`], but on the way it trims `sent_hashes` (the
 //! changes sent to the peer and not yet acknowledged) by visiting every ancestor of the peer's
 //! heads, which is the whole history of the document, for every message. In a relay passing a
 //! long document's changes to a thousand peers that walk was most of the work.
 //!
-//! [`receive_sync_message`] makes the same state update in time that depends on the changes made
-//! since the peer's heads rather than on the history: a change sent to the peer is an ancestor of
-//! its heads exactly when it is not among the changes since those heads, and all of them are
-//! when the peer's heads reach those of the last message sent to it. Messages that carry changes
-//! go to Automerge as they are. A property test below holds the two to the same result on random
-//! histories and messages, from states such as Automerge's own calls leave (everything sent came
-//! from the document as it was when the last message went out).
+//! [`receive_sync_message`] applies the changes as Automerge does and makes the same state update
+//! in time that depends on the changes made since the peer's heads rather than on the history: a
+//! change sent to the peer is an ancestor of its heads exactly when it is not among the changes
+//! since those heads, and all of them are when the peer's heads reach those of the last message
+//! sent to it. A property test below holds the two to the same result on random histories and
+//! messages, with and without changes, from states such as Automerge's own calls leave
+//! (everything sent came from the document as it was when the last message went out).
 
 use std::collections::BTreeSet;
 
-use automerge::sync::{self, Capability, MessageFlags, SyncDoc};
+use automerge::sync::{self, Capability, MessageFlags};
 use automerge::{Automerge, AutomergeError, ChangeHash, ReadDoc};
 
 /// Applies a sync message to the document and the peer's state, exactly as
@@ -28,18 +28,9 @@ pub fn receive_sync_message(
     state: &mut sync::State,
     message: sync::Message,
 ) -> Result<(), AutomergeError> {
-    if !message.changes.is_empty() {
-        return doc.receive_sync_message(state, message);
-    }
-    acknowledge(doc, state, message);
-    Ok(())
-}
-
-/// The state update of a message without changes, which leaves the document as it is.
-fn acknowledge(doc: &Automerge, state: &mut sync::State, message: sync::Message) {
     state.in_flight = false;
-    let our_heads = doc.get_heads();
-    let sync::Message { heads, need, have, flags, .. } = message;
+    let before_heads = doc.get_heads();
+    let sync::Message { heads, need, have, flags, changes, .. } = message;
 
     if let Some(flags) = flags {
         // A peer that sends flags understands the second message format.
@@ -54,11 +45,19 @@ fn acknowledge(doc: &Automerge, state: &mut sync::State, message: sync::Message)
         state.peer_read_only = flags.contains(MessageFlags::READ_ONLY);
     }
 
+    let carried_changes = !changes.is_empty();
+    if carried_changes && !state.read_only {
+        let joined: Vec<u8> = changes.iter().flatten().copied().collect();
+        doc.load_incremental(&joined)?;
+        state.shared_heads = advance_heads(&before_heads, &doc.get_heads(), &state.shared_heads);
+    }
+
+    let our_heads = doc.get_heads();
     let holds = Holdings::of(doc);
     let known: Vec<ChangeHash> = heads.iter().filter(|head| holds.has_change(head)).copied().collect();
     forget_acknowledged(&holds, &known, &our_heads, &state.last_sent_heads, &mut state.sent_hashes);
 
-    if heads == our_heads {
+    if !carried_changes && heads == before_heads {
         state.last_sent_heads.clone_from(&heads);
     }
 
@@ -77,6 +76,16 @@ fn acknowledge(doc: &Automerge, state: &mut sync::State, message: sync::Message)
     state.their_have = Some(have);
     state.their_heads = Some(heads);
     state.their_need = Some(need);
+    Ok(())
+}
+
+/// The heads both sides had, moved on by applying changes that took our heads from `before`
+/// to `after`: our new heads, and those shared heads that are still heads.
+fn advance_heads(before: &[ChangeHash], after: &[ChangeHash], shared: &[ChangeHash]) -> Vec<ChangeHash> {
+    let new = after.iter().filter(|head| !before.contains(head));
+    let kept = shared.iter().filter(|head| after.contains(head));
+    let advanced: BTreeSet<ChangeHash> = new.chain(kept).copied().collect();
+    advanced.into_iter().collect()
 }
 
 /// Drops from `sent` every change that is an ancestor of (or one of) the `known` heads.
@@ -128,7 +137,9 @@ impl Holdings<'_> {
 
 #[cfg(test)]
 mod tests {
-    use automerge::sync::{BloomFilter, ChunkList, Have, MessageVersion};
+    use std::collections::BTreeMap;
+
+    use automerge::sync::{BloomFilter, ChunkList, Have, MessageVersion, SyncDoc};
     use automerge::transaction::Transactable;
     use automerge::{ActorId, ROOT};
     use proptest::prelude::*;
@@ -140,7 +151,8 @@ mod tests {
     /// first `relay_has` writers hold; the other writers' changes exist but are unknown to it,
     /// except, with `orphan`, the last writer's latest change, which the relay may hold without
     /// its dependencies (waiting for them).
-    fn histories(steps: &[(u8, u8, bool)], relay_has: usize, orphan: bool) -> (Automerge, Vec<ChangeHash>) {
+    /// Returns the relay's document and every change any writer made, by hash.
+    fn histories(steps: &[(u8, u8, bool)], relay_has: usize, orphan: bool) -> (Automerge, BTreeMap<ChangeHash, Vec<u8>>) {
         let mut writers: Vec<Automerge> =
             (0..3u8).map(|n| Automerge::new().with_actor(ActorId::from(vec![n + 1; 16]))).collect();
         for (i, &(who, other, merge)) in steps.iter().enumerate() {
@@ -161,11 +173,11 @@ mod tests {
         if orphan && let Some(last) = writers[2].get_changes(&[]).last().cloned() {
             relay.apply_changes([last]).unwrap();
         }
-        let mut all: BTreeSet<ChangeHash> = BTreeSet::new();
+        let mut all = BTreeMap::new();
         for writer in &writers {
-            all.extend(writer.get_changes_meta(&[]).into_iter().map(|c| c.hash));
+            all.extend(writer.get_changes(&[]).into_iter().map(|c| (c.hash(), c.raw_bytes().to_vec())));
         }
-        (relay, all.into_iter().collect())
+        (relay, all)
     }
 
     fn pick(all: &[ChangeHash], mask: u64) -> Vec<ChangeHash> {
@@ -176,8 +188,8 @@ mod tests {
     struct Case {
         steps: Vec<(u8, u8, bool)>,
         relay_has: usize,
-        masks: [u64; 7],
-        bools: [bool; 6],
+        masks: [u64; 8],
+        bools: [bool; 8],
         flags: Option<u8>,
         /// 0: heads as drawn; 1: the relay's own heads; 2: the heads last sent and more; 3: no
         /// heads at all.
@@ -189,8 +201,8 @@ mod tests {
         (
             proptest::collection::vec((any::<u8>(), any::<u8>(), proptest::bool::weighted(0.3)), 1..40),
             1usize..=3,
-            any::<[u64; 7]>(),
-            any::<[bool; 6]>(),
+            any::<[u64; 8]>(),
+            any::<[bool; 8]>(),
             proptest::option::of(0u8..8),
             0u8..4,
             any::<bool>(),
@@ -210,9 +222,10 @@ mod tests {
         #![proptest_config(ProptestConfig::with_cases(400))]
 
         #[test]
-        fn a_message_without_changes_leaves_the_state_as_automerge_leaves_it(case in cases()) {
-            let (doc, all) = histories(&case.steps, case.relay_has, case.orphan);
-            let [shared, last_sent, sent, their_heads, heads, need, have] = case.masks;
+        fn a_message_leaves_the_state_and_the_document_as_automerge_leaves_them(case in cases()) {
+            let (doc, raw) = histories(&case.steps, case.relay_has, case.orphan);
+            let all: Vec<ChangeHash> = raw.keys().copied().collect();
+            let [shared, last_sent, sent, their_heads, heads, need, have, carried] = case.masks;
             let mut state = sync::State::new();
             state.shared_heads = pick(&all, shared);
             // What was sent came from the relay's document as it was at the last message: a
@@ -230,6 +243,7 @@ mod tests {
             state.in_flight = case.bools[1];
             state.have_responded = case.bools[2];
             state.peer_read_only = case.bools[3];
+            state.read_only = case.bools[7];
             let heads = match case.heads_kind {
                 0 => pick(&all, heads),
                 1 => doc.get_heads(),
@@ -242,7 +256,12 @@ mod tests {
                 heads,
                 need: pick(&all, need),
                 have: vec![Have { last_sync, bloom }],
-                changes: ChunkList::empty(),
+                // Any of the writers' changes, the relay's own and those it waits on among them.
+                changes: if case.bools[6] {
+                    ChunkList::from(pick(&all, carried).iter().map(|hash| raw[hash].clone()).collect::<Vec<_>>())
+                } else {
+                    ChunkList::empty()
+                },
                 flags: case.flags.map(|bits| {
                     let mut flags = MessageFlags::new();
                     flags.set(bits);
@@ -257,7 +276,8 @@ mod tests {
             let mut ours = doc.clone();
             receive_sync_message(&mut ours, &mut state, message).unwrap();
             prop_assert_eq!(state, expected);
-            prop_assert_eq!(ours.get_heads(), doc.get_heads());
+            prop_assert_eq!(ours.get_heads(), theirs.get_heads());
+            prop_assert_eq!(ours.get_missing_deps(&[]), theirs.get_missing_deps(&[]));
         }
     }
 }
