@@ -150,9 +150,13 @@ mod tests {
     /// writers commit, or merges one writer's document into another's. The relay holds what the
     /// first `relay_has` writers hold; the other writers' changes exist but are unknown to it,
     /// except, with `orphan`, the last writer's latest change, which the relay may hold without
-    /// its dependencies (waiting for them).
-    /// Returns the relay's document and every change any writer made, by hash.
-    fn histories(steps: &[(u8, u8, bool)], relay_has: usize, orphan: bool) -> (Automerge, BTreeMap<ChangeHash, Vec<u8>>) {
+    /// its dependencies (waiting for them). Returns the relay's document and every change any
+    /// writer made, by hash.
+    fn histories(
+        steps: &[(u8, u8, bool)],
+        relay_has: usize,
+        orphan: bool,
+    ) -> (Automerge, BTreeMap<ChangeHash, Vec<u8>>) {
         let mut writers: Vec<Automerge> =
             (0..3u8).map(|n| Automerge::new().with_actor(ActorId::from(vec![n + 1; 16]))).collect();
         for (i, &(who, other, merge)) in steps.iter().enumerate() {
