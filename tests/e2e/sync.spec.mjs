@@ -12,6 +12,7 @@ import {
   expectAccounts,
   inviteLink,
   joinWorkspace,
+  openAccount,
   openSyncSettings,
   syncedWithRelay,
   withDevices as test,
@@ -69,6 +70,39 @@ test('two devices join through an invitation, edit offline, and both end with ev
   await expectConverged([a, b], 'Written offline');
   await syncedWithRelay(a);
   await syncedWithRelay(b);
+});
+
+test('a field edited on two devices at once shows both values and who wrote them, and the one picked stays on both', async ({ page: a, newDevice }) => {
+  const { b } = await twoDevices(a, newDevice);
+  for (const device of [a, b]) {
+    await syncedWithRelay(device);
+    await workOffline(device, true);
+  }
+  await editAccount(a, 'Globex', { city: 'Paris' });
+  await editAccount(b, 'Globex', { city: 'Marseille' });
+  for (const device of [a, b]) {
+    await workOffline(device, false);
+  }
+  for (const device of [a, b]) {
+    await openAccount(device, 'Globex');
+    const conflict = device.getByTestId('conflicts').locator('li[data-field="city"]');
+    await expect(conflict.getByRole('button')).toHaveCount(2, { timeout: 15_000 });
+    await expect(conflict.getByRole('button', { name: /Keep “Paris”/ })).toBeVisible();
+    await expect(conflict.getByRole('button', { name: /Keep “Marseille”/ })).toBeVisible();
+    // Both devices agree on the value shown meanwhile, and the history names both writers.
+    const history = device.getByTestId('history');
+    await expect(history).toContainText('Ana Silva changed city');
+    await expect(history).toContainText('Bea Costa changed city');
+  }
+  const shown = await a.getByTestId('conflicts').getByRole('button', { name: /shown now/ }).textContent();
+  await expect(b.getByTestId('conflicts').getByRole('button', { name: /shown now/ })).toHaveText(shown);
+
+  await b.getByTestId('conflicts').getByRole('button', { name: /Keep “Marseille”/ }).click();
+  for (const device of [a, b]) {
+    await expect(device.getByTestId('conflicts')).toBeHidden({ timeout: 15_000 });
+    await expect(device.getByTestId('facts')).toContainText('Marseille', { timeout: 15_000 });
+    await expect(device.getByTestId('facts')).not.toContainText('Paris');
+  }
 });
 
 test('two tabs of one device see each other\'s edits with the relay stopped', async ({ page, context, relay }) => {
