@@ -10,7 +10,8 @@
 //! frames arrive between two flushes, each peer gets at most one sync message per document per
 //! flush, so a burst of N changes costs one `generate_sync_message` per peer rather than N.
 //! [`Hub::flush_to`] answers at once only the frames that wait for an answer (they carried
-//! changes, asked for something, or opened the exchange). [`Hub::flush_where`] paces each peer
+//! changes, asked for something, opened the exchange, or named heads we lack; a peer that was
+//! sent part of what it lacks names the rest in `need`). [`Hub::flush_where`] paces each peer
 //! by its answers: a peer that has not yet answered a message carrying changes is sent nothing
 //! more for up to [`ANSWER_WAIT_MS`], and then hears everything new since in one message. A
 //! relay that falls behind thus sends fewer, larger messages rather than a pipeline of small
@@ -167,9 +168,6 @@ struct PeerDoc {
     /// When we last sent the peer changes it has not answered yet, on the clock of
     /// [`Hub::flush_where`].
     unanswered_since: Option<u64>,
-    /// Whether the last message left changes the peer lacks for the next one, which then
-    /// answers the peer's next frame at once.
-    more_to_send: bool,
 }
 
 struct Connection {
@@ -445,8 +443,9 @@ impl Hub {
     }
 
     /// Answers the frames from one connection that wait for an answer: those that carried
-    /// changes (the peer waits for them to be acknowledged), asked for something, or were the
-    /// first about a document. Everything else owed (what other peers' changes brought, the
+    /// changes (the peer waits for them to be acknowledged), asked for something (as a peer sent
+    /// part of what it lacks asks for the rest), were the first about a document, or named heads
+    /// we lack. Everything else owed (what other peers' changes brought, the
     /// reply to a bare acknowledgement) is left for the next flush. A relay calls this after
     /// each frame so a sender hears back at once, while the changes passed on to everyone else
     /// go out once per batch of frames.
@@ -711,10 +710,9 @@ impl Hub {
             Some(doc) => self.shared.generate(document, doc, &mut peer_doc.state, max_bytes),
             None => Automerge::new()
                 .generate_sync_message(&mut peer_doc.state)
-                .map(|message| Generated { data: message.encode().into(), complete: true }),
+                .map(|message| Generated { data: message.encode().into() }),
         };
-        let Some(Generated { data, complete }) = generated else { return };
-        peer_doc.more_to_send = !complete;
+        let Some(Generated { data }) = generated else { return };
         if peer_doc.state.sent_hashes.len() > sent_before {
             peer_doc.unanswered_since = Some(self.clock);
         }

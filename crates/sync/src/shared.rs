@@ -37,9 +37,6 @@ const MAX_ENTRIES: usize = 512;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Generated {
     pub data: Bytes,
-    /// Whether it carries every change the peer was found to lack; if not, the rest follow in
-    /// the next message.
-    pub complete: bool,
 }
 
 /// What generating a sync message from one state gave: the message, if there was anything to
@@ -92,8 +89,8 @@ impl SharedMessages {
         }
         let before = state.clone();
         let message = doc.generate_sync_message(state).map(|mut message| {
-            let complete = keep_to_size(&mut message, state, max_change_bytes);
-            Generated { data: message.encode().into(), complete }
+            keep_to_size(&mut message, state, max_change_bytes);
+            Generated { data: message.encode().into() }
         });
         if self.entries >= MAX_ENTRIES {
             self.documents.clear();
@@ -109,11 +106,11 @@ impl SharedMessages {
 
 /// Leaves out of `message` the changes past the first `max_bytes` of them (always keeping the
 /// first change), and out of `state.sent_hashes` the changes left out, so they are sent next
-/// time. True if nothing was left out.
-fn keep_to_size(message: &mut sync::Message, state: &mut sync::State, max_bytes: usize) -> bool {
+/// time.
+fn keep_to_size(message: &mut sync::Message, state: &mut sync::State, max_bytes: usize) {
     let total: usize = message.changes.iter().map(<[u8]>::len).sum();
     if total <= max_bytes {
-        return true;
+        return;
     }
     // The first message format lists changes one by one; the second lays them end to end in
     // one chunk. Either way each is a storage chunk that says its own length. A whole document
@@ -122,7 +119,7 @@ fn keep_to_size(message: &mut sync::Message, state: &mut sync::State, max_bytes:
     for chunk in message.changes.iter() {
         match change_chunks(chunk) {
             Some(found) => changes.extend(found),
-            None => return true,
+            None => return,
         }
     }
     let mut size = 0;
@@ -134,11 +131,11 @@ fn keep_to_size(message: &mut sync::Message, state: &mut sync::State, max_bytes:
         })
         .map_or(changes.len(), |over| over.max(1));
     if keep == changes.len() {
-        return true;
+        return;
     }
     let Ok(left_out) = changes[keep..].iter().map(|bytes| Change::try_from(*bytes)).collect::<Result<Vec<_>, _>>()
     else {
-        return true;
+        return;
     };
     for change in &left_out {
         state.sent_hashes.remove(&change.hash());
@@ -148,7 +145,6 @@ fn keep_to_size(message: &mut sync::Message, state: &mut sync::State, max_bytes:
         sync::MessageVersion::V2 => vec![changes[..keep].concat()],
     };
     message.changes = ChunkList::from(kept);
-    false
 }
 
 /// The first bytes of every Automerge storage chunk.

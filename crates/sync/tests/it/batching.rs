@@ -381,3 +381,34 @@ fn a_peer_far_behind_gets_the_changes_in_messages_of_bounded_size_and_catches_up
         net.nodes[clients[0]].docs.docs[&doc_id(7)].get_heads()
     );
 }
+
+#[test]
+fn a_peer_far_behind_hears_the_rest_in_answer_to_each_reply_without_waiting_for_a_flush() {
+    let (mut net, relay, clients, links) = relay_with_two_clients();
+    for i in 0..300 {
+        net.edit(clients[0], doc_id(7), "before", &i.to_string());
+    }
+    net.settle();
+    net.cut(links[1].0);
+    net.settle();
+    for i in 0..100 {
+        net.edit(clients[0], doc_id(7), &format!("edit-{i}"), &i.to_string());
+    }
+    net.settle();
+    let (ben, ben_on_relay) = net.connect(clients[1], relay);
+
+    // Only frames move, and the relay never flushes: each part must come as the answer to Ben's
+    // reply to the part before, which asks (`need`) for the heads he still lacks.
+    let mut frames_to_ben = 0;
+    loop {
+        let to_ben = net.deliver(ben);
+        frames_to_ben += usize::from(to_ben);
+        if !(to_ben | net.deliver(ben_on_relay)) {
+            break;
+        }
+    }
+    assert!(frames_to_ben > 4, "the edits came in {frames_to_ben} frames");
+    for i in [0, 50, 99] {
+        assert_eq!(net.value(clients[1], doc_id(7), &format!("edit-{i}")), Some(i.to_string()), "edit-{i}");
+    }
+}
