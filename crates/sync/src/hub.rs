@@ -29,7 +29,7 @@ use crate::message::{
 };
 use crate::peer::{PeerId, PeerMetadata};
 use crate::receive::receive_sync_message;
-use crate::shared::{Generated, SharedMessages};
+use crate::shared::SharedMessages;
 
 /// How long [`Hub::flush_where`] holds back further sync messages to a peer that has not
 /// answered a message carrying changes, in milliseconds. A peer answers such a message as soon
@@ -708,11 +708,9 @@ impl Hub {
         let max_bytes = self.config.limits.max_change_bytes_per_message;
         let generated = match docs.get(document) {
             Some(doc) => self.shared.generate(document, doc, &mut peer_doc.state, max_bytes),
-            None => Automerge::new()
-                .generate_sync_message(&mut peer_doc.state)
-                .map(|message| Generated { data: message.encode().into() }),
+            None => Automerge::new().generate_sync_message(&mut peer_doc.state).map(|message| message.encode().into()),
         };
-        let Some(Generated { data }) = generated else { return };
+        let Some(data) = generated else { return };
         if peer_doc.state.sent_hashes.len() > sent_before {
             peer_doc.unanswered_since = Some(self.clock);
         }

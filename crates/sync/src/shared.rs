@@ -33,17 +33,11 @@ use crate::document_id::DocumentId;
 /// different states could take.
 const MAX_ENTRIES: usize = 512;
 
-/// A generated sync message, encoded; the peers it is shared with share its bytes.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Generated {
-    pub data: Bytes,
-}
-
-/// What generating a sync message from one state gave: the message, if there was anything to
-/// say, and the state the call left.
+/// What generating a sync message from one state gave: the message, encoded, if there was
+/// anything to say (every peer it goes to shares these bytes), and the state the call left.
 #[derive(Clone)]
 struct Outcome {
-    message: Option<Generated>,
+    message: Option<Bytes>,
     after: sync::State,
 }
 
@@ -78,7 +72,7 @@ impl SharedMessages {
         doc: &Automerge,
         state: &mut sync::State,
         max_change_bytes: usize,
-    ) -> Option<Generated> {
+    ) -> Option<Bytes> {
         let heads = doc.get_heads();
         if self.documents.get(document).is_some_and(|entries| entries.heads != heads) {
             self.forget(document);
@@ -90,7 +84,7 @@ impl SharedMessages {
         let before = state.clone();
         let message = doc.generate_sync_message(state).map(|mut message| {
             keep_to_size(&mut message, state, max_change_bytes);
-            Generated { data: message.encode().into() }
+            Bytes::from(message.encode())
         });
         if self.entries >= MAX_ENTRIES {
             self.documents.clear();
@@ -227,7 +221,7 @@ mod tests {
             let mut memo = state.clone();
             let expected = doc.generate_sync_message(&mut own).map(|m| m.encode());
             assert!(expected.is_some());
-            assert_eq!(shared.generate(&id, &doc, &mut memo, usize::MAX).map(|g| g.data.to_vec()), expected);
+            assert_eq!(shared.generate(&id, &doc, &mut memo, usize::MAX).map(|data| data.to_vec()), expected);
             assert_eq!(memo, own);
         }
         assert_eq!(shared.entries, 1, "the three peers shared one generated message");
@@ -250,7 +244,7 @@ mod tests {
             let mut own = state.clone();
             let mut memo = state.clone();
             let expected = doc.generate_sync_message(&mut own).map(|m| m.encode());
-            assert_eq!(shared.generate(&id, &doc, &mut memo, usize::MAX).map(|g| g.data.to_vec()), expected);
+            assert_eq!(shared.generate(&id, &doc, &mut memo, usize::MAX).map(|data| data.to_vec()), expected);
             assert_eq!(memo, own);
         }
     }
@@ -264,7 +258,7 @@ mod tests {
         let mut shared = SharedMessages::default();
         let state = peers[0].1.clone();
         assert_eq!(
-            shared.generate(&id, &doc, &mut state.clone(), usize::MAX).map(|g| g.data.to_vec()),
+            shared.generate(&id, &doc, &mut state.clone(), usize::MAX).map(|data| data.to_vec()),
             None,
             "in sync: nothing to say"
         );
@@ -272,7 +266,7 @@ mod tests {
         let mut own = state.clone();
         let expected = doc.generate_sync_message(&mut own).map(|m| m.encode());
         assert!(expected.is_some());
-        assert_eq!(shared.generate(&id, &doc, &mut state.clone(), usize::MAX).map(|g| g.data.to_vec()), expected);
+        assert_eq!(shared.generate(&id, &doc, &mut state.clone(), usize::MAX).map(|data| data.to_vec()), expected);
     }
 
     /// Syncs `peer` with `doc` through messages generated with `max_bytes`, until neither side
@@ -286,7 +280,7 @@ mod tests {
         for _ in 0..200 {
             let ours_said = shared.generate(&id, &doc, ours, max_bytes);
             if let Some(generated) = &ours_said {
-                let message = sync::Message::decode(&generated.data).unwrap();
+                let message = sync::Message::decode(generated).unwrap();
                 sizes.push(message.changes.iter().map(<[u8]>::len).sum());
                 peer.receive_sync_message(&mut theirs, message).unwrap();
             }
